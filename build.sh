@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# build.sh — the one entry point: install what is missing, build, test.
+#   ./build.sh              release build in build/ (then: build/rmux)
+#   ./build.sh test         ASan+UBSan build in build-asan/, the whole suite
+#   ./build.sh bench        release build, benchmarks against tmux and mosh
+#   ./build.sh fuzz [SECS]  clang libFuzzer build of every harness, SECS each
+set -euo pipefail
+cd "$(dirname "$0")"
+top=$(pwd)
+
+# Debian/Ubuntu packages the build and the tests need.
+packages=(meson ninja-build pkg-config gcc clang libevent-dev libssl-dev
+	libutf8proc-dev libncurses-dev libcmocka-dev tmux python3 ncurses-term
+	locales vim less man-db procps)
+
+missing_packages() {
+	local p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			printf '%s\n' "$p"
+	done
+}
+
+install_packages() {
+	local missing
+	missing=$(missing_packages | tr '\n' ' ')
+	[ -z "${missing// /}" ] && return 0
+	local cmd=(apt-get install -y --no-install-recommends $missing)
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+			sudo=(sudo)
+		else
+			echo "build.sh: missing packages; install them with:" >&2
+			echo "  sudo apt-get update && sudo ${cmd[*]}" >&2
+			exit 1
+		fi
+	fi
+	echo "build.sh: installing $missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	"${sudo[@]}" apt-get update -qq >&2
+	"${sudo[@]}" apt-get install -y -qq --no-install-recommends $missing >&2
+}
+
+# A UTF-8 locale for the tests and for tmux (which prints '_' for wide
+# characters without one).
+ensure_locale() {
+	if ! locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
+		echo "build.sh: no C.UTF-8 locale on this machine" >&2
+	fi
+	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+}
+
+setup() { # DIR ARGS...
+	local dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson configure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+}
+
+do_build() {
+	setup build --buildtype=release -Dtests=false
+	ninja -C build
+}
+
+do_test() {
+	ensure_locale
+	CC=${CC:-gcc} setup build-asan --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dwerror=true -Dtests=true
+	ninja -C build-asan
+	local log=build-asan/test-output.txt
+	set +e
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --print-errorlogs --num-processes 2 "$@" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	set -e
+	local pass fail
+	pass=$(grep -E '^Ok:' "$log" | awk '{print $2}')
+	fail=$(grep -E '^(Fail|Timeout|Unexpected Pass):' "$log" | awk '{s += $2} END {print s + 0}')
+	local expfail
+	expfail=$(grep -E '^Expected Fail:' "$log" | awk '{print $3}')
+	pass=${pass:-0}
+	[ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+	echo "$pass passed, $fail failed"
+	return "$rc"
+}
+
+do_bench() {
+	ensure_locale
+	setup build-bench --buildtype=release -Dtests=true
+	ninja -C build-bench
+	for b in tests/bench/*.sh; do
+		[ -x "$b" ] && "$b" "$top/build-bench"
+	done
+}
+
+do_fuzz() {
+	local secs=${1:-60}
+	CC=clang setup build-fuzz --buildtype=debug -Dfuzz=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-fuzz
+	local h rc=0
+	for h in build-fuzz/tests/fuzz/fuzz-*; do
+		[ -x "$h" ] || continue
+		local name=${h##*/fuzz-}
+		local corpus=build-fuzz/corpus-$name
+		mkdir -p "$corpus"
+		local dict=()
+		[ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
+		echo "fuzz $name for ${secs}s"
+		"$h" "${dict[@]}" -max_total_time="$secs" -print_final_stats=1 \
+			"$corpus" "tests/fuzz/corpus/$name" || rc=1
+	done
+	return $rc
+}
+
+verb=${1:-build}
+[ $# -gt 0 ] && shift
+install_packages
+case "$verb" in
+build) do_build ;;
+test) do_test "$@" ;;
+bench) do_bench ;;
+fuzz) do_fuzz "$@" ;;
+*) echo "usage: ./build.sh [test|bench|fuzz [SECONDS]]" >&2; exit 2 ;;
+esac
