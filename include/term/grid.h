@@ -46,6 +46,9 @@ void grid_delete_cells(struct grid *g, unsigned x, unsigned y, unsigned n, const
 /* Change the size without reflow: rows and columns are cut or padded with
  * default blanks at the bottom and right. */
 void grid_resize(struct grid *g, unsigned cols, unsigned rows);
+/* Mark row y changed: gives it a fresh dirty value (unique in the grid).
+ * Code that writes cells directly (the parser's fast path) calls this. */
+void grid_touch(struct grid *g, unsigned y);
 /* Number of cells of row y up to and including the last one that is not a
  * default-styled space (what capture and history keep). */
 unsigned grid_row_used(const struct grid *g, unsigned y);

@@ -28,7 +28,9 @@ uint64_t history_total(const struct history *h);
 size_t history_bytes(const struct history *h);
 
 /* Append a line of COLS cells with ROW_* FLAGS; trailing default blanks are
- * not stored. Cluster cells are stored as their text (C resolves them). */
+ * not stored, except on a ROW_WRAPPED line (its width stays COLS: those
+ * blanks are text a reflow joins to the next line). Cluster cells are
+ * stored as their text (C resolves them). */
 void history_push(struct history *h, const struct cell *cells, unsigned cols, uint32_t flags,
 		  const struct clusters *c);
 /* Decode line I into OUT (COLS cells; the rest padded with default
@@ -43,7 +45,14 @@ int history_line_width(const struct history *h, unsigned i);
  * taller or a reflow. Returns -1 when empty. */
 int history_pop(struct history *h, struct cell *out, unsigned cols, uint32_t *flags,
 		struct clusters *c);
-/* Drop every line. */
+/* Drop every line (and give back the memory). */
 void history_clear(struct history *h);
+
+/* For reflow: append line I of SRC to DST as it is encoded (no decoding);
+ * -1 if I is out of range. */
+int history_copy_line(struct history *dst, const struct history *src, unsigned i);
+/* Move every line of SRC into DST (whose lines are dropped) and free SRC.
+ * DST takes SRC's limit; the absolute number of DST's oldest line stays. */
+void history_replace(struct history *dst, struct history *src);
 
 #endif

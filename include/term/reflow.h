@@ -15,4 +15,10 @@
 void reflow_resize(struct grid *g, struct history *h, struct clusters *c, unsigned cols,
 		   unsigned rows, unsigned *cx, unsigned *cy);
 
+/* The same, with the deferred-autowrap state of the cursor: *PENDING (in
+ * and out; may be NULL) says the cursor sits just past *CX, at the right
+ * edge of a full row, as after writing the last column. */
+void reflow_resize_pending(struct grid *g, struct history *h, struct clusters *c, unsigned cols,
+			   unsigned rows, unsigned *cx, unsigned *cy, int *pending);
+
 #endif

@@ -1,0 +1,268 @@
+/* grid.c — the visible cells of one screen (see grid.h). Each row owns its
+ * cell array; scrolling rotates the 16-byte row headers and only the rows
+ * that arrive blank are written. Row dirty counters are stamped from one
+ * per-grid generation so that no two rows ever carry the same value: a
+ * consumer that remembers the counter per row index sees a moved row as
+ * changed, and one that follows a row by its cells pointer sees it as
+ * unchanged (which is what scroll detection wants). */
+#include "term/grid.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "common/xmalloc.h"
+
+/* The public struct plus the generation counter behind it. */
+struct grid_impl {
+	struct grid g;
+	uint32_t gen;
+};
+
+/* Rotations by at most this many rows use a stack copy of the headers. */
+#define GRID_ROTATE_STACK 16
+
+static const struct cell grid_default_blank = { ' ', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 };
+
+static struct grid_impl *grid_impl(struct grid *g)
+{
+	return (struct grid_impl *)((char *)g - offsetof(struct grid_impl, g));
+}
+
+static void grid_stamp(struct grid *g, unsigned y)
+{
+	g->row[y].dirty = ++grid_impl(g)->gen;
+}
+
+void grid_touch(struct grid *g, unsigned y)
+{
+	if (y < g->rows)
+		grid_stamp(g, y);
+}
+
+static void grid_fill_cells(struct cell *cells, unsigned n, const struct cell *blank)
+{
+	for (unsigned i = 0; i < n; i++)
+		cells[i] = *blank;
+}
+
+static void grid_row_init(struct grid *g, unsigned y)
+{
+	g->row[y].cells = xreallocarray(NULL, g->cols ? g->cols : 1, sizeof(struct cell));
+	grid_fill_cells(g->row[y].cells, g->cols, &grid_default_blank);
+	g->row[y].flags = 0;
+	grid_stamp(g, y);
+}
+
+struct grid *grid_create(unsigned cols, unsigned rows)
+{
+	struct grid_impl *gi = xcalloc(1, sizeof *gi);
+	struct grid *g = &gi->g;
+
+	g->cols = cols;
+	g->rows = rows;
+	g->row = xcalloc(rows ? rows : 1, sizeof *g->row);
+	for (unsigned y = 0; y < rows; y++)
+		grid_row_init(g, y);
+	return g;
+}
+
+void grid_free(struct grid *g)
+{
+	if (g == NULL)
+		return;
+	for (unsigned y = 0; y < g->rows; y++)
+		free(g->row[y].cells);
+	free(g->row);
+	free(grid_impl(g));
+}
+
+void grid_fill(struct grid *g, unsigned y, unsigned x0, unsigned x1, const struct cell *blank)
+{
+	if (y >= g->rows)
+		return;
+	if (x1 > g->cols)
+		x1 = g->cols;
+	if (x0 >= x1)
+		return;
+	grid_fill_cells(g->row[y].cells + x0, x1 - x0, blank);
+	grid_stamp(g, y);
+}
+
+void grid_fill_rows(struct grid *g, unsigned y0, unsigned y1, const struct cell *blank)
+{
+	if (y1 > g->rows)
+		y1 = g->rows;
+	for (unsigned y = y0; y < y1; y++) {
+		grid_fill_cells(g->row[y].cells, g->cols, blank);
+		g->row[y].flags = 0;
+		grid_stamp(g, y);
+	}
+}
+
+static void grid_reverse(struct grid_row *r, unsigned n)
+{
+	for (unsigned i = 0, j = n - 1; n > 1 && i < j; i++, j--) {
+		struct grid_row t = r[i];
+		r[i] = r[j];
+		r[j] = t;
+	}
+}
+
+/* Rotate the COUNT headers at R left by N (0 < N < COUNT). */
+static void grid_rotate_left(struct grid_row *r, unsigned count, unsigned n)
+{
+	if (n <= GRID_ROTATE_STACK) {
+		struct grid_row tmp[GRID_ROTATE_STACK];
+
+		memcpy(tmp, r, n * sizeof *r);
+		memmove(r, r + n, (count - n) * sizeof *r);
+		memcpy(r + count - n, tmp, n * sizeof *r);
+		return;
+	}
+	grid_reverse(r, n);
+	grid_reverse(r + n, count - n);
+	grid_reverse(r, count);
+}
+
+/* Clamp a scroll request; returns the row count of the region or 0. */
+static unsigned grid_region(const struct grid *g, unsigned top, unsigned *bottom, unsigned *n)
+{
+	if (g->rows == 0 || top >= g->rows || *n == 0)
+		return 0;
+	if (*bottom >= g->rows)
+		*bottom = g->rows - 1;
+	if (top > *bottom)
+		return 0;
+	unsigned count = *bottom - top + 1;
+	if (*n > count)
+		*n = count;
+	return count;
+}
+
+void grid_scroll_up(struct grid *g, unsigned top, unsigned bottom, unsigned n, const struct cell *blank)
+{
+	unsigned count = grid_region(g, top, &bottom, &n);
+
+	if (count == 0)
+		return;
+	if (n < count)
+		grid_rotate_left(g->row + top, count, n);
+	grid_fill_rows(g, bottom + 1 - n, bottom + 1, blank);
+}
+
+void grid_scroll_down(struct grid *g, unsigned top, unsigned bottom, unsigned n, const struct cell *blank)
+{
+	unsigned count = grid_region(g, top, &bottom, &n);
+
+	if (count == 0)
+		return;
+	if (n < count)
+		grid_rotate_left(g->row + top, count, count - n);
+	grid_fill_rows(g, top, top + n, blank);
+}
+
+/* After a shift, a wide character may have lost one of its halves inside
+ * [x0, x1): such a lone half shows as a blank in its own colours. */
+static void grid_fix_halves(struct cell *cells, unsigned cols, unsigned x0, unsigned x1)
+{
+	if (x0 > 0)
+		x0--;
+	if (x1 > cols)
+		x1 = cols;
+	for (unsigned x = x0; x < x1; x++) {
+		struct cell *c = &cells[x];
+		int lone = 0;
+
+		if ((c->attr & CELL_WIDE_TAIL) && (x == 0 || !(cells[x - 1].attr & CELL_WIDE)))
+			lone = 1;
+		if ((c->attr & CELL_WIDE) && x + 1 < cols && !(cells[x + 1].attr & CELL_WIDE_TAIL))
+			lone = 1;
+		if (lone) {
+			c->ch = ' ';
+			c->attr &= ~CELL_SHAPE_MASK;
+		}
+	}
+}
+
+void grid_insert_cells(struct grid *g, unsigned x, unsigned y, unsigned n, const struct cell *blank)
+{
+	if (y >= g->rows || x >= g->cols || n == 0)
+		return;
+	struct cell *cells = g->row[y].cells;
+	unsigned left = g->cols - x;
+
+	if (n > left)
+		n = left;
+	memmove(cells + x + n, cells + x, (left - n) * sizeof *cells);
+	grid_fill_cells(cells + x, n, blank);
+	grid_fix_halves(cells, g->cols, x, x + n + 1);
+	/* A wide character whose tail went off the edge. */
+	if (g->cols > 0 && (cells[g->cols - 1].attr & CELL_WIDE) && n < left) {
+		cells[g->cols - 1].ch = ' ';
+		cells[g->cols - 1].attr &= ~CELL_SHAPE_MASK;
+	}
+	grid_stamp(g, y);
+}
+
+void grid_delete_cells(struct grid *g, unsigned x, unsigned y, unsigned n, const struct cell *blank)
+{
+	if (y >= g->rows || x >= g->cols || n == 0)
+		return;
+	struct cell *cells = g->row[y].cells;
+	unsigned left = g->cols - x;
+
+	if (n > left)
+		n = left;
+	memmove(cells + x, cells + x + n, (left - n) * sizeof *cells);
+	grid_fill_cells(cells + g->cols - n, n, blank);
+	grid_fix_halves(cells, g->cols, x, x + 1);
+	grid_fix_halves(cells, g->cols, g->cols - n, g->cols);
+	grid_stamp(g, y);
+}
+
+void grid_resize(struct grid *g, unsigned cols, unsigned rows)
+{
+	if (cols != g->cols) {
+		for (unsigned y = 0; y < g->rows; y++) {
+			struct grid_row *r = &g->row[y];
+
+			r->cells = xreallocarray(r->cells, cols ? cols : 1, sizeof *r->cells);
+			if (cols > g->cols)
+				grid_fill_cells(r->cells + g->cols, cols - g->cols, &grid_default_blank);
+			grid_stamp(g, y);
+		}
+		g->cols = cols;
+	}
+	if (rows < g->rows) {
+		for (unsigned y = rows; y < g->rows; y++)
+			free(g->row[y].cells);
+		g->rows = rows;
+	} else if (rows > g->rows) {
+		unsigned old = g->rows;
+
+		g->row = xreallocarray(g->row, rows, sizeof *g->row);
+		g->rows = rows;
+		for (unsigned y = old; y < rows; y++)
+			grid_row_init(g, y);
+	}
+}
+
+static int grid_cell_is_default_blank(const struct cell *c)
+{
+	return c->ch == ' ' && c->fg == COLOUR_DEFAULT && c->bg == COLOUR_DEFAULT && c->attr == 0 &&
+	       c->link == 0;
+}
+
+unsigned grid_row_used(const struct grid *g, unsigned y)
+{
+	if (y >= g->rows)
+		return 0;
+	const struct cell *cells = g->row[y].cells;
+	unsigned x = g->cols;
+
+	while (x > 0 && grid_cell_is_default_blank(&cells[x - 1]))
+		x--;
+	return x;
+}
