@@ -17,4 +17,15 @@ size_t utf8_encode(uint32_t cp, char out[4]);
  * sequence (so callers always advance). LEN must be >= 1. */
 size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp);
 
+/* utf8_width() with the commonest answers inline: ASCII, CJK ideographs
+ * and Hangul syllables (hot paths of the parser). */
+static inline int utf8_width_fast(uint32_t cp)
+{
+	if (cp - 0x20u < 0x5fu)
+		return 1;
+	if (cp - 0x4e00u < 0x5200u || cp - 0xac00u < 0x2ba4u)
+		return 2;
+	return utf8_width(cp);
+}
+
 #endif
