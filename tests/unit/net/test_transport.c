@@ -1,0 +1,747 @@
+/* test_transport.c — two transports wired in memory on a simulated clock,
+ * with simulated loss, delay, reordering and roaming: states converge,
+ * intermediate states are skipped, acks, heartbeats and resends keep
+ * their timing, replays change nothing, the server follows the newest
+ * datagram's address, and the client knows when to rebind. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/util.h"
+#include "net/datagram.h"
+#include "net/fragment.h"
+#include "net/instruction.h"
+#include "net/rtt.h"
+#include "net/transport.h"
+#include "net/udp.h"
+
+/* --- a state type: a byte string; diff = common prefix length + tail --- */
+
+struct bstr {
+	size_t len;
+	uint8_t *d;
+};
+
+static int applies; /* calls of bstr_apply, to see what reached a state */
+
+static void *bstr_copy(const void *p)
+{
+	const struct bstr *s = p;
+	struct bstr *c = malloc(sizeof *c);
+
+	assert_non_null(c);
+	c->len = s->len;
+	c->d = malloc(s->len ? s->len : 1);
+	assert_non_null(c->d);
+	if (s->len)
+		memcpy(c->d, s->d, s->len);
+	return c;
+}
+
+static void bstr_free(void *p)
+{
+	struct bstr *s = p;
+
+	free(s->d);
+	free(s);
+}
+
+static int bstr_equal(const void *pa, const void *pb)
+{
+	const struct bstr *a = pa, *b = pb;
+
+	return a->len == b->len && (a->len == 0 || memcmp(a->d, b->d, a->len) == 0);
+}
+
+static void bstr_diff(const void *pfrom, const void *pto, struct buf *out)
+{
+	const struct bstr *from = pfrom, *to = pto;
+	size_t p = 0;
+
+	if (bstr_equal(from, to))
+		return;
+	while (p < from->len && p < to->len && from->d[p] == to->d[p])
+		p++;
+	buf_add_varint(out, p);
+	buf_add(out, to->d + p, to->len - p);
+}
+
+static int bstr_apply(void *ps, const uint8_t *diff, size_t len)
+{
+	struct bstr *s = ps;
+	struct reader r;
+	uint64_t p;
+	uint8_t *d;
+
+	applies++;
+	reader_init(&r, diff, len);
+	if (reader_varint(&r, &p) != 0 || p > s->len)
+		return RMUX_ERR_MALFORMED;
+	d = malloc(p + r.left + 1);
+	assert_non_null(d);
+	memcpy(d, s->d, p);
+	memcpy(d + p, r.p, r.left);
+	free(s->d);
+	s->d = d;
+	s->len = p + r.left;
+	return 0;
+}
+
+static const struct transport_state_ops bstr_ops = {
+	bstr_copy, bstr_free, bstr_diff, bstr_apply, bstr_equal, NULL,
+};
+
+static void bstr_set(struct transport *t, const char *text)
+{
+	struct bstr s = { strlen(text), (uint8_t *)(uintptr_t)text };
+
+	transport_set_current_state(t, &s);
+}
+
+static int bstr_is(const void *p, const char *text)
+{
+	struct bstr s = { strlen(text), (uint8_t *)(uintptr_t)text };
+
+	return bstr_equal(p, &s);
+}
+
+/* --- the simulated network --- */
+
+struct packet {
+	uint8_t data[DATAGRAM_MAX_LEN];
+	size_t len;
+	uint64_t at;
+	int to_server;
+	struct udp_addr from;
+};
+
+/* Per direction: what was sent, and when the last datagram left. */
+struct dirstats {
+	unsigned sent;
+	uint64_t last;
+	uint64_t max_gap;
+};
+
+struct sim {
+	uint64_t now;
+	uint64_t rng;
+	struct transport *c, *s;
+	struct udp_addr caddr, saddr;
+	struct packet *q;
+	size_t nq, capq;
+	unsigned loss;      /* percent */
+	unsigned delay;     /* ms one way */
+	unsigned jitter;    /* ms added at random (reorders) */
+	unsigned dup;       /* percent */
+	int block_up, block_down; /* blackouts */
+	struct dirstats up, down;
+	unsigned delivered_up, delivered_down;
+	uint64_t first_down_after; /* see first_down_since() */
+	uint64_t first_down_at;
+	/* Capture the datagrams the client sends, for replay tests. */
+	struct packet *captured;
+	size_t ncaptured;
+};
+
+static const uint8_t key[CRYPTO_KEY_LEN] = "0123456789abcdef";
+#define CONN_ID 0x1234abcdu
+
+static uint64_t sim_rand(struct sim *m)
+{
+	uint64_t x = m->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return m->rng = x;
+}
+
+static void sim_init(struct sim *m, uint64_t seed, uint64_t start)
+{
+	struct bstr empty = { 0, NULL };
+
+	memset(m, 0, sizeof *m);
+	m->rng = seed * 2654435761u + 88172645463325252u;
+	m->now = start;
+	m->c = transport_create(TRANSPORT_CLIENT, key, CONN_ID, &bstr_ops, &empty, &bstr_ops, &empty,
+	    start);
+	m->s = transport_create(TRANSPORT_SERVER, key, CONN_ID, &bstr_ops, &empty, &bstr_ops, &empty,
+	    start);
+	assert_int_equal(udp_addr_parse("127.0.0.1:50001", &m->caddr), 0);
+	assert_int_equal(udp_addr_parse("127.0.0.1:60000", &m->saddr), 0);
+	transport_set_peer(m->c, &m->saddr);
+	m->first_down_after = TRANSPORT_NEVER;
+}
+
+static void sim_free(struct sim *m)
+{
+	transport_free(m->c);
+	transport_free(m->s);
+	free(m->q);
+	free(m->captured);
+}
+
+static void sim_queue(struct sim *m, const uint8_t *data, size_t len, int to_server, uint64_t at)
+{
+	struct packet *p;
+
+	if (m->nq == m->capq) {
+		m->capq = m->capq ? m->capq * 2 : 64;
+		m->q = realloc(m->q, m->capq * sizeof *m->q);
+		assert_non_null(m->q);
+	}
+	p = &m->q[m->nq++];
+	assert_true(len <= sizeof p->data);
+	memcpy(p->data, data, len);
+	p->len = len;
+	p->at = at;
+	p->to_server = to_server;
+	p->from = to_server ? m->caddr : m->saddr;
+}
+
+static void stats_note(struct dirstats *d, uint64_t now)
+{
+	if (d->sent > 0 && now - d->last > d->max_gap)
+		d->max_gap = now - d->last;
+	d->sent++;
+	d->last = now;
+}
+
+/* Tick one side and put what it sends on the wire. */
+static uint64_t sim_tick(struct sim *m, int server)
+{
+	struct transport *t = server ? m->s : m->c;
+	uint64_t wake = transport_tick(t, m->now);
+	const uint8_t *data;
+	size_t len;
+
+	assert_true(wake > m->now);
+	while (transport_pop(t, &data, &len)) {
+		int to_server = !server;
+		const struct udp_addr *peer = transport_peer(t, m->now);
+
+		assert_non_null(peer);
+		assert_true(udp_addr_equal(peer, to_server ? &m->saddr : &m->caddr));
+		stats_note(to_server ? &m->up : &m->down, m->now);
+		if (!to_server && m->now >= m->first_down_after && m->first_down_at == 0)
+			m->first_down_at = m->now;
+		if (to_server) {
+			m->captured = realloc(m->captured, (m->ncaptured + 1) * sizeof *m->captured);
+			assert_non_null(m->captured);
+			memcpy(m->captured[m->ncaptured].data, data, len);
+			m->captured[m->ncaptured].len = len;
+			m->captured[m->ncaptured].from = m->caddr;
+			m->ncaptured++;
+		}
+		if ((to_server ? m->block_up : m->block_down) || sim_rand(m) % 100 < m->loss)
+			continue;
+		sim_queue(m, data, len, to_server,
+		    m->now + m->delay + (m->jitter ? sim_rand(m) % (m->jitter + 1) : 0));
+		if (m->dup && sim_rand(m) % 100 < m->dup)
+			sim_queue(m, data, len, to_server, m->now + m->delay + sim_rand(m) % 50);
+	}
+	return wake;
+}
+
+/* Run the two ends until END, delivering packets in time order. */
+static void sim_run_until(struct sim *m, uint64_t end)
+{
+	for (int guard = 0; guard < 10000000; guard++) {
+		uint64_t next = end, wc, ws;
+		size_t i;
+
+		/* Deliver everything due, earliest first. */
+		for (;;) {
+			size_t best = m->nq;
+			for (i = 0; i < m->nq; i++) {
+				if (m->q[i].at <= m->now && (best == m->nq || m->q[i].at < m->q[best].at))
+					best = i;
+			}
+			if (best == m->nq)
+				break;
+			struct packet p = m->q[best];
+			m->q[best] = m->q[--m->nq];
+			if (p.to_server) {
+				int rc = transport_receive(m->s, p.data, p.len, &p.from, m->now);
+				assert_true(rc >= 0 || rc == RMUX_ERR_RANGE); /* duplicates only */
+				m->delivered_up++;
+			} else {
+				int rc = transport_receive(m->c, p.data, p.len, &p.from, m->now);
+				assert_true(rc >= 0 || rc == RMUX_ERR_RANGE);
+				m->delivered_down++;
+			}
+		}
+		wc = sim_tick(m, 0);
+		ws = sim_tick(m, 1);
+		next = RMUX_MIN(next, RMUX_MIN(wc, ws));
+		for (i = 0; i < m->nq; i++)
+			next = RMUX_MIN(next, m->q[i].at);
+		if (m->now >= end)
+			return;
+		m->now = RMUX_MAX(next, m->now + (next <= m->now));
+	}
+	fail_msg("simulation did not settle");
+}
+
+static int sim_converged(struct sim *m)
+{
+	return bstr_equal(transport_remote_state(m->c), transport_current_state(m->s)) &&
+	    bstr_equal(transport_remote_state(m->s), transport_current_state(m->c));
+}
+
+/* Run until both ends hold each other's current state; returns the time
+ * it took, failing after LIMIT ms of simulated time. */
+static uint64_t sim_converge(struct sim *m, uint64_t limit)
+{
+	uint64_t start = m->now;
+
+	while (!sim_converged(m)) {
+		if (m->now - start > limit)
+			fail_msg("no convergence within %llu ms", (unsigned long long)limit);
+		sim_run_until(m, m->now + 1);
+	}
+	return m->now - start;
+}
+
+/* --- tests --- */
+
+static void test_first_contact(void **state)
+{
+	struct sim m;
+
+	sim_init(&m, 1, 1000);
+	/* The server has no peer until the client speaks. */
+	assert_null(transport_peer(m.s, m.now));
+	assert_int_equal(transport_tick(m.s, m.now), TRANSPORT_NEVER);
+	m.delay = 10;
+	sim_run_until(&m, 1100);
+	assert_non_null(transport_peer(m.s, m.now));
+	assert_true(udp_addr_equal(transport_peer(m.s, m.now), &m.caddr));
+	/* Both sides measured the round trip: 2 x 10 ms. */
+	assert_true(m.up.sent >= 1 && m.down.sent >= 1);
+	assert_int_equal(transport_srtt_ms(m.c), 20);
+	sim_free(&m);
+}
+
+static void test_converge_both_ways(void **state)
+{
+	struct sim m;
+	char text[64];
+	uint64_t cnum, snum;
+
+	sim_init(&m, 2, 5000);
+	m.delay = 30;
+	sim_run_until(&m, 5500);
+	for (int i = 0; i < 20; i++) {
+		snprintf(text, sizeof text, "server state %d", i);
+		bstr_set(m.s, text);
+		snprintf(text, sizeof text, "client %d", i * 7);
+		bstr_set(m.c, text);
+		sim_run_until(&m, m.now + 37);
+	}
+	sim_converge(&m, 2000);
+	assert_true(bstr_is(transport_remote_state(m.c), "server state 19"));
+	assert_true(bstr_is(transport_remote_state(m.s), "client 133"));
+	/* The senders learn of the acks: new data is acked within
+	 * TRANSPORT_ACK_DELAY_MS plus a round trip. */
+	cnum = transport_remote_num(m.c);
+	snum = transport_remote_num(m.s);
+	sim_run_until(&m, m.now + TRANSPORT_ACK_DELAY_MS + 2 * m.delay + 5);
+	assert_true(transport_acked_num(m.s) >= cnum);
+	assert_true(transport_acked_num(m.c) >= snum);
+	sim_free(&m);
+}
+
+/* A flood of changes, one every millisecond for two seconds, over a link
+ * with 100 ms of round trip: only about one state per frame interval
+ * (SRTT/2 = 50 ms) goes out, the rest are skipped, and the receiver ends
+ * with the last one. */
+static void test_intermediate_skipped(void **state)
+{
+	struct sim m;
+	char text[32];
+	unsigned frames, states;
+	uint64_t remote_before;
+
+	sim_init(&m, 3, 0);
+	m.delay = 50;
+	sim_run_until(&m, 1000);
+	/* A few exchanges of data give both ends RTT samples (idle
+	 * heartbeats, 3 s apart, are echoed too late to be samples). */
+	for (int i = 0; i < 3; i++) {
+		bstr_set(m.c, i % 2 ? "a" : "b");
+		sim_converge(&m, 2000);
+		bstr_set(m.s, i % 2 ? "a" : "b");
+		sim_converge(&m, 2000);
+	}
+	sim_run_until(&m, m.now + 500);
+	assert_int_equal(transport_srtt_ms(m.s), 100);
+	frames = m.down.sent;
+	remote_before = transport_remote_num(m.c);
+	applies = 0;
+	for (int i = 0; i < 2000; i++) {
+		snprintf(text, sizeof text, "frame %d", i);
+		bstr_set(m.s, text);
+		sim_run_until(&m, m.now + 1);
+	}
+	sim_converge(&m, 1000);
+	assert_true(bstr_is(transport_remote_state(m.c), "frame 1999"));
+	frames = m.down.sent - frames;
+	states = (unsigned)(transport_remote_num(m.c) - remote_before);
+	/* 2000 ms at one frame per 50 ms: about 40 frames, not 2000. */
+	assert_true(frames >= 30);
+	assert_true(frames <= 2000 / (rtt_frame_interval_ms(&(struct rtt){ .srtt = 100 })) + 5);
+	assert_true(states <= frames);
+	assert_true(applies <= (int)frames);
+	sim_free(&m);
+}
+
+/* On a fast link the frame floor and the collection delay govern: a
+ * change goes out within a few milliseconds. */
+static void test_loopback_latency(void **state)
+{
+	struct sim m;
+	uint64_t took;
+
+	sim_init(&m, 4, 0);
+	m.delay = 0;
+	sim_run_until(&m, 2000);
+	bstr_set(m.s, "x");
+	took = sim_converge(&m, 1000);
+	assert_true(took <= TRANSPORT_COLLECT_SERVER_MS + RTT_FRAME_MIN_MS);
+	bstr_set(m.c, "key");
+	took = sim_converge(&m, 1000);
+	assert_true(took <= TRANSPORT_COLLECT_CLIENT_MS + RTT_FRAME_MIN_MS);
+	sim_free(&m);
+}
+
+/* New data is acknowledged TRANSPORT_ACK_DELAY_MS later when the receiver
+ * has nothing of its own to send. */
+static void test_delayed_ack(void **state)
+{
+	struct sim m;
+	uint64_t sent_at;
+
+	sim_init(&m, 5, 0);
+	m.delay = 5;
+	sim_run_until(&m, 1000);
+	bstr_set(m.c, "hello");
+	sim_run_until(&m, m.now + 20); /* the client sends it */
+	sent_at = m.up.last;
+	assert_true(sent_at >= 1000);
+	m.first_down_after = sent_at;
+	m.first_down_at = 0;
+	sim_run_until(&m, m.now + 500);
+	assert_true(bstr_is(transport_remote_state(m.s), "hello"));
+	/* Arrived at sent_at + 5; acked 100 ms after. */
+	assert_true(m.first_down_at >= sent_at + m.delay + TRANSPORT_ACK_DELAY_MS);
+	assert_true(m.first_down_at <= sent_at + m.delay + TRANSPORT_ACK_DELAY_MS + 1);
+	sim_run_until(&m, m.now + 200);
+	assert_int_equal(transport_acked_num(m.c), transport_sent_num(m.c));
+	sim_free(&m);
+}
+
+/* An idle link carries a heartbeat each way at most every 3 s, and not
+ * much more often. */
+static void test_heartbeat(void **state)
+{
+	struct sim m;
+	unsigned up, down;
+
+	sim_init(&m, 6, 0);
+	m.delay = 20;
+	sim_run_until(&m, 1000);
+	up = m.up.sent;
+	down = m.down.sent;
+	m.up.max_gap = m.down.max_gap = 0;
+	sim_run_until(&m, 61000);
+	assert_true(m.up.max_gap <= TRANSPORT_HEARTBEAT_MS);
+	assert_true(m.down.max_gap <= TRANSPORT_HEARTBEAT_MS);
+	/* 60 s: 20 heartbeats each way, plus at most a few. */
+	assert_true(m.up.sent - up >= 19 && m.up.sent - up <= 25);
+	assert_true(m.down.sent - down >= 19 && m.down.sent - down <= 25);
+	/* Still in touch: no reason to rebind. */
+	assert_false(transport_should_rebind(m.c, m.now));
+	sim_free(&m);
+}
+
+/* A state sent into a blackout is resent after the RTO and arrives once
+ * the link heals, while resends stay spaced by the RTO, not a flood. */
+static void test_resend_after_loss(void **state)
+{
+	struct sim m;
+	unsigned before, during;
+
+	sim_init(&m, 7, 0);
+	m.delay = 40;
+	sim_run_until(&m, 3000);
+	m.block_down = 1;
+	before = m.down.sent;
+	bstr_set(m.s, "lost at first");
+	sim_run_until(&m, m.now + 2000);
+	during = m.down.sent - before;
+	/* The first send, then one resend per RTO+100 ms at most. */
+	assert_true(during >= 2);
+	assert_true(during <= 1 + 2000 / (RTT_MIN_RTO_MS + TRANSPORT_ACK_DELAY_MS));
+	assert_false(bstr_is(transport_remote_state(m.c), "lost at first"));
+	m.block_down = 0;
+	sim_converge(&m, 1500);
+	assert_true(bstr_is(transport_remote_state(m.c), "lost at first"));
+	sim_free(&m);
+}
+
+/* Loss, jitter (reordering) and duplication, over many seeds: the ends
+ * converge on the last states, in bounded simulated time. */
+static void test_lossy_property(void **state)
+{
+	for (uint64_t seed = 1; seed <= 30; seed++) {
+		struct sim m;
+		char text[64];
+
+		sim_init(&m, seed, 100);
+		m.loss = 10 + (unsigned)(seed % 5) * 10; /* 10..50 % */
+		m.delay = (unsigned)(seed * 7 % 150);
+		m.jitter = (unsigned)(seed * 13 % 100);
+		m.dup = (unsigned)(seed % 3) * 10;
+		for (int i = 0; i < 50; i++) {
+			int len = snprintf(text, sizeof text, "s%llu-%d-", (unsigned long long)seed, i);
+			for (int k = len; k < (int)sizeof text - 1; k++)
+				text[k] = (char)('a' + sim_rand(&m) % 26);
+			text[sizeof text - 1 - (sim_rand(&m) % 20)] = '\0';
+			if (i % 2 == 0)
+				bstr_set(m.s, text);
+			else
+				bstr_set(m.c, text);
+			sim_run_until(&m, m.now + sim_rand(&m) % 200);
+		}
+		sim_converge(&m, 60000);
+		sim_free(&m);
+	}
+}
+
+/* An instruction larger than one datagram is fragmented and survives. */
+static void test_big_state(void **state)
+{
+	struct sim m;
+	struct bstr big;
+
+	sim_init(&m, 8, 0);
+	m.delay = 10;
+	m.loss = 5;
+	big.len = 50000;
+	big.d = malloc(big.len);
+	assert_non_null(big.d);
+	for (size_t i = 0; i < big.len; i++)
+		big.d[i] = (uint8_t)sim_rand(&m);
+	transport_set_current_state(m.s, &big);
+	sim_converge(&m, 30000);
+	assert_true(bstr_equal(transport_remote_state(m.c), &big));
+	free(big.d);
+	sim_free(&m);
+}
+
+/* A datagram replayed (the same bytes again, later) is dropped by the
+ * datagram layer, and an older instruction replayed by an attacker who
+ * strips nothing changes no state. */
+static void test_replay(void **state)
+{
+	struct sim m;
+	uint64_t num;
+	size_t mark;
+
+	sim_init(&m, 9, 0);
+	m.delay = 5;
+	sim_run_until(&m, 500);
+	mark = m.ncaptured;
+	bstr_set(m.c, "one");
+	sim_run_until(&m, m.now + 300);
+	assert_true(m.ncaptured > mark);
+	bstr_set(m.c, "two");
+	sim_converge(&m, 1000);
+	num = transport_remote_num(m.s);
+	for (size_t i = 0; i < m.ncaptured; i++) {
+		int rc = transport_receive(m.s, m.captured[i].data, m.captured[i].len,
+		    &m.captured[i].from, m.now);
+		assert_int_equal(rc, RMUX_ERR_RANGE);
+	}
+	assert_true(bstr_is(transport_remote_state(m.s), "two"));
+	assert_true(transport_remote_num(m.s) == num);
+	/* Damaged datagrams are refused as well. */
+	m.captured[0].data[m.captured[0].len - 1] ^= 1;
+	assert_int_equal(transport_receive(m.s, m.captured[0].data, m.captured[0].len,
+	    &m.captured[0].from, m.now), RMUX_ERR_RANGE);
+	sim_free(&m);
+}
+
+/* Out-of-order delivery with a lower sequence number does not move the
+ * server's destination back; a newer datagram from a new address does. */
+static void test_roaming(void **state)
+{
+	struct sim m;
+	struct udp_addr roamed, stale;
+	struct packet late;
+
+	sim_init(&m, 10, 0);
+	m.delay = 5;
+	sim_run_until(&m, 500);
+	assert_true(udp_addr_equal(transport_peer(m.s, m.now), &m.caddr));
+	/* Hold one client datagram back, from the old address. */
+	bstr_set(m.c, "before roam");
+	m.block_up = 1;
+	sim_run_until(&m, m.now + 20);
+	assert_true(m.ncaptured > 0);
+	late = m.captured[m.ncaptured - 1];
+	stale = m.caddr;
+	m.block_up = 0;
+	/* The client moves: later datagrams come from another port. */
+	assert_int_equal(udp_addr_parse("127.0.0.1:50999", &roamed), 0);
+	m.caddr = roamed;
+	bstr_set(m.c, "after roam");
+	sim_converge(&m, 3000);
+	assert_true(udp_addr_equal(transport_peer(m.s, m.now), &roamed));
+	/* The late datagram still counts as data but moves nothing. */
+	assert_true(transport_receive(m.s, late.data, late.len, &stale, m.now) >= 0);
+	assert_true(udp_addr_equal(transport_peer(m.s, m.now), &roamed));
+	/* And the server's replies reach the new address (sim_tick checks). */
+	bstr_set(m.s, "reply");
+	sim_converge(&m, 3000);
+	sim_free(&m);
+}
+
+/* The client asks to rebind after 10 s without a round trip, not sooner,
+ * and not again for 10 s after it moved; the server never does. */
+static void test_rebind(void **state)
+{
+	struct sim m;
+	uint64_t cut;
+
+	sim_init(&m, 11, 0);
+	m.delay = 10;
+	sim_run_until(&m, 5000);
+	assert_false(transport_should_rebind(m.c, m.now));
+	m.block_down = 1;
+	cut = m.now;
+	sim_run_until(&m, cut + 5000);
+	assert_false(transport_should_rebind(m.c, m.now));
+	sim_run_until(&m, cut + TRANSPORT_REBIND_MS + 100);
+	assert_true(transport_should_rebind(m.c, m.now));
+	assert_false(transport_should_rebind(m.s, m.now));
+	transport_rebound(m.c, m.now);
+	assert_false(transport_should_rebind(m.c, m.now));
+	sim_run_until(&m, m.now + TRANSPORT_REBIND_MS - 100);
+	assert_false(transport_should_rebind(m.c, m.now));
+	sim_run_until(&m, m.now + 200);
+	assert_true(transport_should_rebind(m.c, m.now));
+	/* The link heals: round trips resume and the urge goes away. */
+	m.block_down = 0;
+	sim_run_until(&m, m.now + 4000);
+	assert_false(transport_should_rebind(m.c, m.now));
+	assert_true(m.now - transport_last_roundtrip(m.c) < TRANSPORT_REBIND_MS);
+	sim_free(&m);
+}
+
+/* A server not heard for 40 s stops sending until the client is back. */
+static void test_server_silence(void **state)
+{
+	struct sim m;
+	unsigned down;
+
+	sim_init(&m, 12, 0);
+	m.delay = 10;
+	sim_run_until(&m, 2000);
+	m.block_up = 1;
+	sim_run_until(&m, 2000 + TRANSPORT_SERVER_SILENCE_MS + 1000);
+	assert_null(transport_peer(m.s, m.now));
+	down = m.down.sent;
+	sim_run_until(&m, m.now + 10000);
+	assert_int_equal(m.down.sent, down);
+	m.block_up = 0;
+	bstr_set(m.s, "welcome back");
+	sim_converge(&m, 10000);
+	assert_true(m.down.sent > down);
+	sim_free(&m);
+}
+
+/* Seal an instruction as the server would, with the link L. */
+static void forge(struct datagram_link *l, uint64_t old_num, uint64_t new_num,
+    const uint8_t *diff, size_t difflen, struct buf *dgram)
+{
+	struct instruction in = { old_num, new_num, 0, 0, diff, difflen };
+	struct buf enc, frag;
+	static uint64_t id = 1000;
+
+	buf_init(&enc);
+	buf_init(&frag);
+	buf_reset(dgram);
+	assert_int_equal(instruction_encode(&in, NULL, 0, &enc), 0);
+	assert_int_equal(fragment_encode(id++, enc.data, enc.len, FRAGMENT_PAYLOAD_MAX, 0, &frag), 0);
+	assert_int_equal(datagram_link_seal(l, 0, DATAGRAM_TS_NONE, frag.data, frag.len, dgram), 0);
+	buf_free(&enc);
+	buf_free(&frag);
+}
+
+/* Authenticated instructions the receiver cannot use: a diff the state
+ * type rejects, a base state it does not hold, a state it already has.
+ * None changes the remote state; a good one then does. */
+static void test_unusable_instructions(void **state)
+{
+	struct sim m;
+	struct datagram_link *l = datagram_link_create(key, CONN_ID, TRANSPORT_SERVER);
+	struct buf d;
+	static const uint8_t bad[] = { 9, 'x' }, good[] = { 0, 'o', 'k' }, more[] = { 2, '!' };
+
+	sim_init(&m, 13, 0);
+	buf_init(&d);
+	forge(l, 0, 1, bad, sizeof bad, &d);
+	assert_int_equal(transport_receive(m.c, d.data, d.len, &m.saddr, 10), RMUX_ERR_MALFORMED);
+	assert_int_equal(transport_remote_num(m.c), 0);
+	forge(l, 5, 6, good, sizeof good, &d); /* no state 5 here */
+	assert_int_equal(transport_receive(m.c, d.data, d.len, &m.saddr, 10), 0);
+	assert_int_equal(transport_remote_num(m.c), 0);
+	forge(l, 0, 2, good, sizeof good, &d);
+	assert_int_equal(transport_receive(m.c, d.data, d.len, &m.saddr, 10), 1);
+	assert_int_equal(transport_remote_num(m.c), 2);
+	assert_true(bstr_is(transport_remote_state(m.c), "ok"));
+	forge(l, 0, 2, more, sizeof more, &d); /* state 2 again, other diff */
+	assert_int_equal(transport_receive(m.c, d.data, d.len, &m.saddr, 10), 0);
+	assert_true(bstr_is(transport_remote_state(m.c), "ok"));
+	forge(l, 2, 3, more, sizeof more, &d);
+	assert_int_equal(transport_receive(m.c, d.data, d.len, &m.saddr, 10), 1);
+	assert_true(bstr_is(transport_remote_state(m.c), "ok!"));
+	/* An older state arriving late is stored but is not the newest. */
+	forge(l, 0, 1, good, sizeof good, &d);
+	assert_int_equal(transport_receive(m.c, d.data, d.len, &m.saddr, 10), 0);
+	assert_int_equal(transport_remote_num(m.c), 3);
+	buf_free(&d);
+	datagram_link_free(l);
+	sim_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_contact),
+		cmocka_unit_test(test_converge_both_ways),
+		cmocka_unit_test(test_intermediate_skipped),
+		cmocka_unit_test(test_loopback_latency),
+		cmocka_unit_test(test_delayed_ack),
+		cmocka_unit_test(test_heartbeat),
+		cmocka_unit_test(test_resend_after_loss),
+		cmocka_unit_test(test_lossy_property),
+		cmocka_unit_test(test_big_state),
+		cmocka_unit_test(test_replay),
+		cmocka_unit_test(test_roaming),
+		cmocka_unit_test(test_rebind),
+		cmocka_unit_test(test_server_silence),
+		cmocka_unit_test(test_unusable_instructions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
