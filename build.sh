@@ -68,22 +68,27 @@ do_build() {
 
 do_test() {
 	ensure_locale
-	CC=${CC:-gcc} setup build-asan --buildtype=debug -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dwerror=true -Dtests=true
-	ninja -C build-asan
+	if ! CC=${CC:-gcc} setup build-asan --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dwerror=true -Dtests=true || ! ninja -C build-asan; then
+		echo "build.sh: the test build failed" >&2
+		echo "0 passed, 1 failed"
+		return 1
+	fi
 	local log=build-asan/test-output.txt
 	set +e
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 "$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
 	set -e
+	# meson's summary: "Ok: N", "Fail: N", "Unexpected Pass: N", "Timeout: N".
 	local pass fail
-	pass=$(grep -E '^Ok:' "$log" | awk '{print $2}')
-	fail=$(grep -E '^(Fail|Timeout|Unexpected Pass):' "$log" | awk '{s += $2} END {print s + 0}')
-	local expfail
-	expfail=$(grep -E '^Expected Fail:' "$log" | awk '{print $3}')
+	pass=$(awk '/^Ok:/ {print $NF}' "$log")
+	fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$log")
 	pass=${pass:-0}
-	[ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+		fail=1
+	fi
 	echo "$pass passed, $fail failed"
 	return "$rc"
 }
@@ -99,21 +104,42 @@ do_bench() {
 
 do_fuzz() {
 	local secs=${1:-60}
+	ensure_locale
+	# fuzzer-no-link instruments the libraries too, so libFuzzer sees
+	# coverage inside the emulator and not only in the harness.
 	CC=clang setup build-fuzz --buildtype=debug -Dfuzz=true -Dtests=false \
-		-Db_sanitize=address,undefined -Db_lundef=false
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=fuzzer-no-link
 	ninja -C build-fuzz
-	local h rc=0
+	local h rc=0 found=0
 	for h in build-fuzz/tests/fuzz/fuzz-*; do
-		[ -x "$h" ] || continue
+		[ -f "$h" ] && [ -x "$h" ] || continue
+		found=1
 		local name=${h##*/fuzz-}
-		local corpus=build-fuzz/corpus-$name
-		mkdir -p "$corpus"
+		local corpus=build-fuzz/corpus-$name crashes=build-fuzz/crashes-$name
+		mkdir -p "$corpus" "$crashes"
+		local before
+		before=$(find "$crashes" -type f | wc -l)
 		local dict=()
 		[ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
 		echo "fuzz $name for ${secs}s"
-		"$h" "${dict[@]}" -max_total_time="$secs" -print_final_stats=1 \
-			"$corpus" "tests/fuzz/corpus/$name" || rc=1
+		# Fork mode keeps fuzzing after a crash, so one known bug does not
+		# hide the others; each crashing input is saved in $crashes.
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			"$h" "${dict[@]}" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
+			-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+			-artifact_prefix="$crashes/" "$corpus" "tests/fuzz/corpus/$name" || rc=1
+		if [ "$(find "$crashes" -type f | wc -l)" -gt "$before" ]; then
+			echo "fuzz $name: inputs that failed are in $crashes;" \
+				"save them under tests/fuzz/regressions/$name/" >&2
+			rc=1
+		fi
 	done
+	if [ "$found" -eq 0 ]; then
+		echo "build.sh: no fuzz harness was built" >&2
+		return 1
+	fi
 	return $rc
 }
 

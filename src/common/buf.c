@@ -193,6 +193,12 @@ int reader_varint(struct reader *r, uint64_t *v)
 		}
 		x |= (uint64_t)(byte & 0x7f) << shift;
 		if (!(byte & 0x80)) {
+			/* A zero final byte after others is a padded (non-minimal)
+			 * encoding: one value must have one spelling on the wire. */
+			if (byte == 0 && shift > 0) {
+				r->err = RMUX_ERR_MALFORMED;
+				return r->err;
+			}
 			*v = x;
 			return 0;
 		}

@@ -334,7 +334,10 @@ char *capture_screen(const struct screen *s, long start, long end, unsigned flag
 			used = capture_used(row[cur].cells, row[cur].n, s->cols,
 					    (row[cur].flags & ROW_WRAPPED) != 0, next);
 			capture_line(&b, row[cur].cells, used, row[cur].cl, flags, &last);
-			if (!(flags & CAPTURE_JOIN) || !(row[cur].flags & ROW_WRAPPED))
+			/* -J joins a wrapped row to the next, but the last row in
+			 * range always ends its line, as tmux prints it. */
+			if (!(flags & CAPTURE_JOIN) || !(row[cur].flags & ROW_WRAPPED) ||
+			    i == bottom)
 				buf_add(&b, "\n", 1);
 		}
 	}

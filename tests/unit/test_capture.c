@@ -165,6 +165,18 @@ static void test_join(void **state)
 	screen_free(s);
 }
 
+/* tmux 3.3a: `capture-pane -p -J -S 2 -E 2` on a wrapped row still ends the
+ * line: the range's last row always gets its newline. */
+static void test_join_last_row_wrapped(void **state)
+{
+	struct screen *s = mixed_screen();
+
+	(void)state;
+	check(s, 2, 2, CAPTURE_JOIN, "abcdefghi\n");
+	check(s, 2, 3, CAPTURE_JOIN, "abcdefghi漢z\n");
+	screen_free(s);
+}
+
 static void test_escapes_trim(void **state)
 {
 	struct screen *s = mixed_screen();
@@ -336,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_trailing),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_join_last_row_wrapped),
 		cmocka_unit_test(test_escapes_trim),
 		cmocka_unit_test(test_escapes_sgr),
 		cmocka_unit_test(test_ranges),
