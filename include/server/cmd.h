@@ -1,0 +1,91 @@
+/* cmd.h — running tmux-style commands in the daemon: the command table,
+ * flag parsing, targets (-t session:window.pane, %N, @N, $N, =name) and
+ * the #{...} formats of list-* and display-message. */
+#ifndef RMUX_SERVER_CMD_H
+#define RMUX_SERVER_CMD_H
+
+#include "common/buf.h"
+#include "common/ctlmsg.h"
+
+struct session;
+struct window;
+struct pane;
+
+#define CMD_OK 0
+#define CMD_ERROR 1
+
+/* Where a command came from and where its output goes. */
+struct cmd_ctx {
+	const struct ctlmsg_command *req; /* NULL for the config file */
+	struct buf *out;
+	struct buf *err;
+	/* The pane the caller runs in (RMUX_PANE), if any. */
+	struct pane *cur_pane;
+};
+
+/* Run ARGV (commands separated by ";" arguments) with REQ's cwd and
+ * environment; output into OUT and ERR. Returns the exit status. */
+int cmd_execute(const struct ctlmsg_command *req, int argc, char **argv, struct buf *out,
+    struct buf *err);
+/* Whether the command named NAME starts a server when none runs. */
+int cmd_starts_server(const char *name);
+/* Run one config file: commands in order, a bad line reported as
+ * "FILE:LINE: message" into ERR and the rest still run. */
+void cmd_source_file(const char *path, struct buf *err);
+
+/* ---- for the command implementations (cmd_*.c) ---- */
+
+#define CMD_MAX_FLAGS 128
+
+struct args {
+	const char *value[CMD_MAX_FLAGS]; /* "" for a flag without value */
+	int argc;
+	char **argv;
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *alias;
+	const char *flags; /* getopt style: "dn:s:" */
+	int lower, upper;  /* positional arguments; upper -1: any */
+	const char *usage;
+	int (*exec)(struct cmd_ctx *, struct args *);
+	int starts_server;
+};
+
+extern const struct cmd_entry cmd_session_entries[];
+extern const struct cmd_entry cmd_window_entries[];
+extern const struct cmd_entry cmd_pane_entries[];
+
+static inline int args_has(const struct args *a, int c)
+{
+	return a->value[c & 0x7f] != NULL;
+}
+static inline const char *args_get(const struct args *a, int c)
+{
+	return a->value[c & 0x7f];
+}
+
+int cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Resolve a target (NULL: the caller's pane or the latest session).
+ * Fill what they find and return 0, or print tmux's message and return -1. */
+int cmd_find_session(struct cmd_ctx *ctx, const char *t, struct session **s);
+int cmd_find_window(struct cmd_ctx *ctx, const char *t, struct session **s, struct window **w);
+int cmd_find_pane(struct cmd_ctx *ctx, const char *t, struct session **s, struct window **w,
+    struct pane **p);
+
+/* Expand FMT for the given session, window and pane (any may be NULL).
+ * Caller frees. */
+char *cmd_format(const char *fmt, struct session *s, struct window *w, struct pane *p);
+/* A parsed number within [MIN, MAX], or -1 with a message printed. */
+int cmd_number(struct cmd_ctx *ctx, const char *what, const char *s, long min, long max, long *out);
+
+/* Program, directory and environment for a new pane from the flags
+ * (-c) and positional arguments of the command. Free with cmd_spawn_free. */
+struct pty_spawn;
+void cmd_spawn_init(struct cmd_ctx *ctx, struct args *a, struct session *s, struct pty_spawn *sp);
+void cmd_spawn_free(struct pty_spawn *sp);
+
+#endif

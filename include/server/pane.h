@@ -1,0 +1,59 @@
+/* pane.h — one pane: a program on a pty and the emulator that reads it. */
+#ifndef RMUX_SERVER_PANE_H
+#define RMUX_SERVER_PANE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/buf.h"
+#include "server/pty.h"
+
+/* Most bytes read from one pane per loop turn: a flooding pane must not
+ * starve the others or the control socket. */
+#define PANE_READ_SLICE (64u * 1024)
+
+#define PANE_F_EXITED 0x1u /* the child was reaped */
+#define PANE_F_EOF 0x2u    /* the pty gave EOF or an error */
+
+struct window;
+struct event;
+
+struct pane {
+	int id;                 /* the N of %N */
+	struct window *window;
+	int fd;
+	pid_t pid;
+	int status;             /* wait status once PANE_F_EXITED */
+	char tty[PTY_NAME_MAX];
+	struct vt *vt;
+	unsigned sx, sy, xoff, yoff;
+	unsigned flags;
+	uint64_t used;          /* last time selected: directional select-pane */
+	struct event *ev_read;
+	struct event *ev_write;
+	struct buf out;         /* bytes for the program not yet written */
+	struct pane *next_all;
+};
+
+/* Start SP's program in a new pane of W (not yet placed in W's layout).
+ * Returns NULL with a message in CAUSE (caller frees) on failure. */
+struct pane *pane_create(struct window *w, struct pty_spawn *sp, unsigned history_limit,
+    char **cause);
+/* Close the pty (the program gets SIGHUP) and free everything. */
+void pane_free(struct pane *p);
+struct pane *pane_find(int id);
+struct pane *pane_first(void);
+int pane_next_id(void);
+
+void pane_resize(struct pane *p, unsigned sx, unsigned sy);
+/* Queue bytes for the program. */
+void pane_write(struct pane *p, const void *data, size_t len);
+/* Whether the pane should be closed now (the program is gone). */
+int pane_is_dead(const struct pane *p);
+/* Read what the program left in the pty before it is closed. */
+void pane_drain(struct pane *p);
+/* Note that PID exited with STATUS (from SIGCHLD); 1 if it was a pane. */
+int pane_child_exited(pid_t pid, int status);
+
+#endif

@@ -1,0 +1,63 @@
+/* session.h — sessions, the server's list of them, and the few global
+ * options the daemon core reads. */
+#ifndef RMUX_SERVER_SESSION_H
+#define RMUX_SERVER_SESSION_H
+
+#include <stdint.h>
+#include <time.h>
+
+struct window;
+struct pty_spawn;
+
+struct session {
+	int id;              /* the N of $N */
+	char *name;
+	time_t created;
+	uint64_t activity;   /* bumped on use: the default target is the latest */
+	unsigned sx, sy;
+	struct window *windows; /* by index */
+	struct window *cur;
+	struct window *last;
+	struct session *next;
+};
+
+/* Global options the core needs until the options module is wired in. */
+struct server_options {
+	unsigned history_limit;
+	int base_index;
+	char *default_terminal;
+	char *default_shell;
+};
+extern struct server_options server_options;
+void server_options_init(void);
+void server_options_free(void);
+
+/* A new session with one window running SP. NULL with CAUSE on failure. */
+struct session *session_create(const char *name, const char *window_name, unsigned sx,
+    unsigned sy, struct pty_spawn *sp, char **cause);
+/* Unlink and free the session with its windows and panes. */
+void session_destroy(struct session *s);
+/* The id the next session will get (for RMUX= of its first pane). */
+int session_peek_next_id(void);
+struct session *session_first(void);
+size_t session_count(void);
+struct session *session_find(const char *name);
+struct session *session_find_id(int id);
+/* The most recently used session, or NULL. */
+struct session *session_best(void);
+void session_touch(struct session *s);
+/* A tmux-valid session name: ':' and '.' become '_'. Caller frees. */
+char *session_check_name(const char *name);
+
+struct window *session_window_at(const struct session *s, int index);
+/* The first free index at or after FROM. */
+int session_next_index(const struct session *s, int from);
+/* Add W (whose index is free) in index order. */
+void session_attach_window(struct session *s, struct window *w);
+/* Unlink W and free it; fixes the current and last windows. Returns the
+ * windows left. */
+int session_remove_window(struct session *s, struct window *w);
+void session_select_window(struct session *s, struct window *w);
+unsigned session_nwindows(const struct session *s);
+
+#endif

@@ -1,0 +1,49 @@
+/* window.h — a window: an index and name in its session, a layout, panes. */
+#ifndef RMUX_SERVER_WINDOW_H
+#define RMUX_SERVER_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct session;
+struct pane;
+struct layout;
+struct pty_spawn;
+
+struct window {
+	int id;              /* the N of @N */
+	int index;
+	char *name;          /* NULL: named after the active pane's program */
+	struct session *session;
+	struct layout *layout;
+	struct pane **panes; /* storage; pane order comes from the layout */
+	size_t npanes;
+	struct pane *active;
+	struct pane *last;
+	struct window *next; /* in the session, by index */
+};
+
+/* A window with one pane running SP. NULL with CAUSE on failure. */
+struct window *window_create(struct session *s, int index, const char *name,
+    struct pty_spawn *sp, char **cause);
+/* Free the window and all its panes (does not unlink it from S). */
+void window_free(struct window *w);
+struct window *window_find_id(int id);
+
+/* Split PANE; SIZE -1 for half. The new pane is returned (not made
+ * active). NULL with CAUSE on failure. */
+struct pane *window_split(struct window *w, struct pane *pane, int type, int size, int flags,
+    struct pty_spawn *sp, char **cause);
+/* Remove P from W and free it. Returns the panes left. */
+size_t window_remove_pane(struct window *w, struct pane *p);
+void window_set_active(struct window *w, struct pane *p);
+/* Pane order: index of P, or the pane at INDEX (NULL if none). */
+int window_pane_index(const struct window *w, const struct pane *p);
+struct pane *window_pane_at(const struct window *w, size_t index);
+/* Push the layout's rectangles to the panes. */
+void window_apply_layout(struct window *w);
+/* The name shown: set by the user or the active pane's program. */
+const char *window_name(const struct window *w, char *buf, size_t size);
+void window_size(const struct window *w, unsigned *sx, unsigned *sy);
+
+#endif

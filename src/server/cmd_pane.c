@@ -1,0 +1,324 @@
+/* cmd_pane.c — commands on panes: select-pane, last-pane, kill-pane,
+ * list-panes, send-keys, capture-pane, display-message. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "server/cmd.h"
+#include "server/key_string.h"
+#include "server/layout.h"
+#include "server/pane.h"
+#include "server/session.h"
+#include "server/window.h"
+#include "term/capture.h"
+#include "term/vt.h"
+
+#define LIST_PANES_TEMPLATE                                                                    \
+	"#{pane_index}: [#{pane_width}x#{pane_height}] [history #{history_size}/#{history_limit}, " \
+	"#{history_bytes} bytes] #{pane_id}#{?pane_active, (active),}"
+
+#define DISPLAY_TEMPLATE                                                                     \
+	"[#{session_name}] #{window_index}:#{window_name}, current pane #{pane_index} - (#{host})"
+
+/* The neighbour of P in direction DIR ('L', 'R', 'U', 'D'): panes whose
+ * edge touches P's across the one-cell border and overlap it, wrapping
+ * around the window; among several, the most recently used. */
+static struct pane *neighbour(struct window *w, struct pane *p, int dir)
+{
+	struct pane *best = NULL;
+	unsigned wx, wy, edge;
+	size_t i;
+	int pass;
+
+	window_size(w, &wx, &wy);
+	for (pass = 0; pass < 2 && best == NULL; pass++) {
+		for (i = 0; i < w->npanes; i++) {
+			struct pane *q = w->panes[i];
+			int touch, overlap;
+
+			if (q == p)
+				continue;
+			switch (dir) {
+			case 'L':
+				edge = pass == 0 ? p->xoff : wx + 1;
+				touch = q->xoff + q->sx + 1 == edge;
+				overlap = q->yoff < p->yoff + p->sy && p->yoff < q->yoff + q->sy;
+				break;
+			case 'R':
+				edge = pass == 0 ? p->xoff + p->sx + 1 : 0;
+				touch = q->xoff == edge;
+				overlap = q->yoff < p->yoff + p->sy && p->yoff < q->yoff + q->sy;
+				break;
+			case 'U':
+				edge = pass == 0 ? p->yoff : wy + 1;
+				touch = q->yoff + q->sy + 1 == edge;
+				overlap = q->xoff < p->xoff + p->sx && p->xoff < q->xoff + q->sx;
+				break;
+			default:
+				edge = pass == 0 ? p->yoff + p->sy + 1 : 0;
+				touch = q->yoff == edge;
+				overlap = q->xoff < p->xoff + p->sx && p->xoff < q->xoff + q->sx;
+				break;
+			}
+			if (touch && overlap && (best == NULL || q->used > best->used))
+				best = q;
+		}
+	}
+	return best;
+}
+
+static int cmd_select_pane(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+	const char *dirs = "LRUD";
+	size_t i;
+
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (args_has(a, 'l')) {
+		if (w->last == NULL)
+			return cmd_error(ctx, "no last pane");
+		p = w->last;
+	}
+	for (i = 0; dirs[i] != '\0'; i++) {
+		if (args_has(a, dirs[i])) {
+			struct pane *q = neighbour(w, p, dirs[i]);
+
+			if (q == NULL)
+				return CMD_OK;
+			p = q;
+			break;
+		}
+	}
+	if (args_has(a, 'T')) {
+		/* Titles come from the program (OSC 2); -T is not kept yet. */
+		return CMD_OK;
+	}
+	window_set_active(w, p);
+	session_select_window(s, w);
+	return CMD_OK;
+}
+
+static int cmd_last_pane(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+
+	if (cmd_find_window(ctx, args_get(a, 't'), &s, &w) != 0)
+		return CMD_ERROR;
+	if (w->last == NULL)
+		return cmd_error(ctx, "no last pane");
+	window_set_active(w, w->last);
+	return CMD_OK;
+}
+
+static int cmd_kill_pane(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+	size_t i;
+
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (args_has(a, 'a')) {
+		for (i = 0; i < w->npanes;) {
+			if (w->panes[i] != p)
+				window_remove_pane(w, w->panes[i]);
+			else
+				i++;
+		}
+		return CMD_OK;
+	}
+	if (window_remove_pane(w, p) == 0 && session_remove_window(s, w) == 0)
+		session_destroy(s);
+	return CMD_OK;
+}
+
+static void list_panes_of(struct cmd_ctx *ctx, struct session *s, struct window *w,
+    const char *fmt)
+{
+	size_t i;
+	struct pane *p;
+
+	for (i = 0; (p = window_pane_at(w, i)) != NULL; i++) {
+		char *line = cmd_format(fmt, s, w, p);
+
+		cmd_print(ctx, "%s", line);
+		free(line);
+	}
+}
+
+static int cmd_list_panes(struct cmd_ctx *ctx, struct args *a)
+{
+	const char *fmt = args_get(a, 'F');
+	char *tmpl = NULL;
+	struct session *s;
+	struct window *w;
+
+	if (args_has(a, 'a')) {
+		if (fmt == NULL)
+			fmt = tmpl = xasprintf("#{session_name}:#{window_index}.%s", LIST_PANES_TEMPLATE);
+		for (s = session_first(); s != NULL; s = s->next) {
+			for (w = s->windows; w != NULL; w = w->next)
+				list_panes_of(ctx, s, w, fmt);
+		}
+	} else if (args_has(a, 's')) {
+		if (cmd_find_session(ctx, args_get(a, 't'), &s) != 0)
+			return CMD_ERROR;
+		if (fmt == NULL)
+			fmt = tmpl = xasprintf("#{window_index}.%s", LIST_PANES_TEMPLATE);
+		for (w = s->windows; w != NULL; w = w->next)
+			list_panes_of(ctx, s, w, fmt);
+	} else {
+		if (cmd_find_window(ctx, args_get(a, 't'), &s, &w) != 0)
+			return CMD_ERROR;
+		list_panes_of(ctx, s, w, fmt != NULL ? fmt : LIST_PANES_TEMPLATE);
+	}
+	free(tmpl);
+	return CMD_OK;
+}
+
+static int cmd_send_keys(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+	long repeat = 1, r;
+	int i, modes = 0;
+
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (args_has(a, 'N') &&
+	    cmd_number(ctx, "repeat count", args_get(a, 'N'), 1, 100000, &repeat) != 0)
+		return CMD_ERROR;
+	if (vt_screen(p->vt)->modes & MODE_APP_CURSOR)
+		modes |= KEY_MODE_CURSOR;
+	if (vt_screen(p->vt)->modes & MODE_APP_KEYPAD)
+		modes |= KEY_MODE_KEYPAD;
+	if (args_has(a, 'R'))
+		vt_input(p->vt, "\033c", 2);
+	for (r = 0; r < repeat; r++) {
+		for (i = 0; i < a->argc; i++) {
+			const char *arg = a->argv[i];
+			char bytes[KEY_BYTES_MAX];
+			uint64_t key;
+			int n;
+
+			if (args_has(a, 'l')) {
+				pane_write(p, arg, strlen(arg));
+				continue;
+			}
+			if (args_has(a, 'H')) {
+				/* -H: each argument is a byte in hex. */
+				char *end;
+				long v = strtol(arg, &end, 16);
+
+				if (*end == '\0' && v >= 0 && v <= 255) {
+					bytes[0] = (char)v;
+					pane_write(p, bytes, 1);
+				}
+				continue;
+			}
+			key = key_string_lookup_string(arg);
+			if (key == KEY_UNKNOWN || key == KEY_NONE ||
+			    (n = key_string_to_bytes(key, modes, bytes)) < 0) {
+				/* Not a key name: the text itself, as tmux does. */
+				pane_write(p, arg, strlen(arg));
+				continue;
+			}
+			pane_write(p, bytes, (size_t)n);
+		}
+	}
+	return CMD_OK;
+}
+
+static int parse_line(struct cmd_ctx *ctx, const char *s, long dash, long *out)
+{
+	char *end;
+
+	if (strcmp(s, "-") == 0) {
+		*out = dash;
+		return 0;
+	}
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0) {
+		/* tmux reads a bad number as 0. */
+		*out = 0;
+	}
+	return 0;
+}
+
+static int cmd_capture_pane(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+	unsigned flags = 0;
+	long start = 0, end = CAPTURE_TO_END;
+	size_t len;
+	char *text;
+
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (args_has(a, 'e'))
+		flags |= CAPTURE_ESCAPES;
+	if (args_has(a, 'J'))
+		flags |= CAPTURE_JOIN;
+	if (args_has(a, 'N'))
+		flags |= CAPTURE_TRAILING;
+	if (args_has(a, 'S'))
+		parse_line(ctx, args_get(a, 'S'), CAPTURE_FROM_START, &start);
+	if (args_has(a, 'E'))
+		parse_line(ctx, args_get(a, 'E'), CAPTURE_TO_END, &end);
+	else
+		end = (long)p->sy - 1;
+	text = capture_screen(vt_screen(p->vt), start, end, flags, &len);
+	/* Without -p tmux fills a paste buffer; buffers arrive with copy mode. */
+	if (args_has(a, 'p'))
+		buf_add(ctx->out, text, len);
+	free(text);
+	return CMD_OK;
+}
+
+static int cmd_display_message(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+	const char *fmt = a->argc > 0 ? a->argv[0] : DISPLAY_TEMPLATE;
+	char *line;
+
+	if (args_has(a, 'F'))
+		fmt = args_get(a, 'F');
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	line = cmd_format(fmt, s, w, p);
+	/* Without an attached client a message has nowhere to go but stdout. */
+	cmd_print(ctx, "%s", line);
+	free(line);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_pane_entries[] = {
+	{ "select-pane", "selectp", "DdegLlMmP:RT:t:UZ", 0, 0,
+	    "[-DdeLlMmRUZ] [-T title] [-t target-pane]", cmd_select_pane, 0 },
+	{ "last-pane", "lastp", "det:Z", 0, 0, "[-deZ] [-t target-window]", cmd_last_pane, 0 },
+	{ "kill-pane", "killp", "at:", 0, 0, "[-a] [-t target-pane]", cmd_kill_pane, 0 },
+	{ "list-panes", "lsp", "asF:f:t:", 0, 0, "[-as] [-F format] [-t target-window]",
+	    cmd_list_panes, 0 },
+	{ "send-keys", "send", "c:FHlMN:Rt:X", 0, -1,
+	    "[-FHlMRX] [-N repeat-count] [-t target-pane] key ...", cmd_send_keys, 0 },
+	{ "capture-pane", "capturep", "ab:CeE:JNpPqS:t:", 0, 0,
+	    "[-aCeJNpPq] [-b buffer-name] [-E end-line] [-S start-line] [-t target-pane]",
+	    cmd_capture_pane, 0 },
+	{ "display-message", "display", "acd:F:INpt:v", 0, 1,
+	    "[-aINpv] [-c target-client] [-d delay] [-F format] [-t target-pane] [message]",
+	    cmd_display_message, 0 },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
+};

@@ -1,0 +1,218 @@
+/* cmd_session.c — commands on sessions and the server: new-session,
+ * has-session, list-sessions, kill-session, kill-server, rename-session,
+ * start-server, and the few global options the core reads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/xmalloc.h"
+#include "server/cmd.h"
+#include "server/daemon.h"
+#include "server/pty.h"
+#include "server/session.h"
+#include "server/window.h"
+
+static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
+{
+	struct pty_spawn sp;
+	struct session *s;
+	const char *name = args_get(a, 's');
+	char *cause = NULL, *checked;
+	long sx = 80, sy = 24;
+
+	if (name != NULL) {
+		checked = session_check_name(name);
+		if (checked[0] == '\0') {
+			free(checked);
+			return cmd_error(ctx, "invalid session: %s", name);
+		}
+		if (session_find(checked) != NULL) {
+			cmd_error(ctx, "duplicate session: %s", checked);
+			free(checked);
+			return CMD_ERROR;
+		}
+		free(checked);
+	}
+	if (args_has(a, 'x') && strcmp(args_get(a, 'x'), "-") != 0 &&
+	    cmd_number(ctx, "width", args_get(a, 'x'), 1, 10000, &sx) != 0)
+		return CMD_ERROR;
+	if (args_has(a, 'y') && strcmp(args_get(a, 'y'), "-") != 0 &&
+	    cmd_number(ctx, "height", args_get(a, 'y'), 1, 10000, &sy) != 0)
+		return CMD_ERROR;
+	cmd_spawn_init(ctx, a, NULL, &sp);
+	s = session_create(name, args_get(a, 'n'), (unsigned)sx, (unsigned)sy, &sp, &cause);
+	cmd_spawn_free(&sp);
+	if (s == NULL) {
+		cmd_error(ctx, "%s", cause);
+		free(cause);
+		return CMD_ERROR;
+	}
+	if (args_has(a, 'P')) {
+		const char *fmt = args_get(a, 'F') != NULL ? args_get(a, 'F') : "#{session_name}:";
+		char *line = cmd_format(fmt, s, s->cur, s->cur->active);
+
+		cmd_print(ctx, "%s", line);
+		free(line);
+	}
+	return CMD_OK;
+}
+
+static int cmd_has_session(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+
+	return cmd_find_session(ctx, args_get(a, 't'), &s) == 0 ? CMD_OK : CMD_ERROR;
+}
+
+static int cmd_list_sessions(struct cmd_ctx *ctx, struct args *a)
+{
+	const char *fmt = args_get(a, 'F');
+	struct session *s;
+
+	for (s = session_first(); s != NULL; s = s->next) {
+		char *line;
+
+		if (fmt != NULL) {
+			line = cmd_format(fmt, s, s->cur, s->cur != NULL ? s->cur->active : NULL);
+		} else {
+			char when[64];
+			struct tm tm;
+			char *tmpl;
+
+			/* tmux prints the creation time as ctime(3) does. */
+			localtime_r(&s->created, &tm);
+			strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
+			tmpl = xasprintf("#{session_name}: #{session_windows} windows (created %s)", when);
+			line = cmd_format(tmpl, s, s->cur, NULL);
+			free(tmpl);
+		}
+		cmd_print(ctx, "%s", line);
+		free(line);
+	}
+	return CMD_OK;
+}
+
+static int cmd_kill_session(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s, *other, *next;
+
+	if (cmd_find_session(ctx, args_get(a, 't'), &s) != 0)
+		return CMD_ERROR;
+	if (args_has(a, 'a')) {
+		for (other = session_first(); other != NULL; other = next) {
+			next = other->next;
+			if (other != s)
+				session_destroy(other);
+		}
+		return CMD_OK;
+	}
+	session_destroy(s);
+	return CMD_OK;
+}
+
+static int cmd_kill_server(struct cmd_ctx *ctx, struct args *a)
+{
+	daemon_shutdown();
+	return CMD_OK;
+}
+
+static int cmd_start_server(struct cmd_ctx *ctx, struct args *a)
+{
+	return CMD_OK;
+}
+
+static int cmd_rename_session(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	char *name;
+
+	if (cmd_find_session(ctx, args_get(a, 't'), &s) != 0)
+		return CMD_ERROR;
+	name = session_check_name(a->argv[0]);
+	if (name[0] == '\0') {
+		free(name);
+		return cmd_error(ctx, "invalid session: %s", a->argv[0]);
+	}
+	if (strcmp(name, s->name) != 0 && session_find(name) != NULL) {
+		cmd_error(ctx, "duplicate session: %s", name);
+		free(name);
+		return CMD_ERROR;
+	}
+	free(s->name);
+	s->name = name;
+	return CMD_OK;
+}
+
+/* The options the daemon core reads; the rest are accepted by name once
+ * the options module lands. */
+static int cmd_set_option(struct cmd_ctx *ctx, struct args *a)
+{
+	const char *name = a->argv[0], *value = a->argc > 1 ? a->argv[1] : NULL;
+	long n;
+
+	if (strcmp(name, "history-limit") == 0) {
+		if (value == NULL)
+			return cmd_error(ctx, "no value for option: %s", name);
+		if (cmd_number(ctx, "value is", value, 0, 2147483647L, &n) != 0)
+			return CMD_ERROR;
+		server_options.history_limit = (unsigned)n;
+		return CMD_OK;
+	}
+	if (strcmp(name, "base-index") == 0) {
+		if (value == NULL)
+			return cmd_error(ctx, "no value for option: %s", name);
+		if (cmd_number(ctx, "value is", value, 0, 32767, &n) != 0)
+			return CMD_ERROR;
+		server_options.base_index = (int)n;
+		return CMD_OK;
+	}
+	if (strcmp(name, "default-terminal") == 0 || strcmp(name, "default-shell") == 0) {
+		char **slot = name[8] == 't' ? &server_options.default_terminal :
+					       &server_options.default_shell;
+
+		if (value == NULL)
+			return cmd_error(ctx, "no value for option: %s", name);
+		free(*slot);
+		*slot = xstrdup(value);
+		return CMD_OK;
+	}
+	return cmd_error(ctx, "invalid option: %s", name);
+}
+
+static int cmd_show_options(struct cmd_ctx *ctx, struct args *a)
+{
+	const char *only = a->argc > 0 ? a->argv[0] : NULL;
+
+	if (only == NULL || strcmp(only, "base-index") == 0)
+		cmd_print(ctx, "%s%d", args_has(a, 'v') ? "" : "base-index ", server_options.base_index);
+	if (only == NULL || strcmp(only, "default-shell") == 0)
+		cmd_print(ctx, "%s\"%s\"", args_has(a, 'v') ? "" : "default-shell ",
+		    server_options.default_shell);
+	if (only == NULL || strcmp(only, "default-terminal") == 0)
+		cmd_print(ctx, "%s\"%s\"", args_has(a, 'v') ? "" : "default-terminal ",
+		    server_options.default_terminal);
+	if (only == NULL || strcmp(only, "history-limit") == 0)
+		cmd_print(ctx, "%s%u", args_has(a, 'v') ? "" : "history-limit ",
+		    server_options.history_limit);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_session_entries[] = {
+	{ "new-session", "new", "Ac:dDe:EF:f:n:Ps:t:x:Xy:", 0, -1,
+	    "[-AdDEPX] [-c start-directory] [-F format] [-n window-name] [-s session-name] "
+	    "[-x width] [-y height] [shell-command]",
+	    cmd_new_session, 1 },
+	{ "has-session", "has", "t:", 0, 0, "[-t target-session]", cmd_has_session, 0 },
+	{ "list-sessions", "ls", "F:f:", 0, 0, "[-F format]", cmd_list_sessions, 0 },
+	{ "kill-session", NULL, "aCt:", 0, 0, "[-aC] [-t target-session]", cmd_kill_session, 0 },
+	{ "kill-server", NULL, "", 0, 0, "", cmd_kill_server, 0 },
+	{ "start-server", "start", "", 0, 0, "", cmd_start_server, 1 },
+	{ "rename-session", "rename", "t:", 1, 1, "[-t target-session] new-name",
+	    cmd_rename_session, 0 },
+	{ "set-option", "set", "aFgopqst:uUw", 1, 2, "[-aFgopqsuUw] [-t target-pane] option [value]",
+	    cmd_set_option, 0 },
+	{ "show-options", "show", "AgHpqst:vw", 0, 1, "[-AgHpqsvw] [-t target-pane] [option]",
+	    cmd_show_options, 0 },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
+};

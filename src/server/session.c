@@ -1,0 +1,263 @@
+/* session.c — the server's sessions and their windows in index order. */
+#include "server/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/xmalloc.h"
+#include "server/pty.h"
+#include "server/window.h"
+
+struct server_options server_options;
+
+static struct session *sessions;
+static int next_session_id;
+static uint64_t activity_counter;
+
+/* tmux-256color only helps when the host can describe it. */
+static int have_terminfo(const char *name)
+{
+	static const char *const dirs[] = { "/etc/terminfo", "/lib/terminfo",
+		"/usr/share/terminfo", "/usr/lib/terminfo" };
+	char path[512];
+	const char *home = getenv("HOME");
+	size_t i;
+
+	if (home != NULL) {
+		snprintf(path, sizeof path, "%s/.terminfo/%c/%s", home, name[0], name);
+		if (access(path, R_OK) == 0)
+			return 1;
+	}
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(path, sizeof path, "%s/%c/%s", dirs[i], name[0], name);
+		if (access(path, R_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void server_options_init(void)
+{
+	const char *shell = getenv("SHELL");
+
+	server_options.history_limit = 2000;
+	server_options.base_index = 0;
+	server_options.default_terminal =
+	    xstrdup(have_terminfo("tmux-256color") ? "tmux-256color" : "screen-256color");
+	if (shell == NULL || shell[0] != '/' || access(shell, X_OK) != 0)
+		shell = "/bin/sh";
+	server_options.default_shell = xstrdup(shell);
+}
+
+void server_options_free(void)
+{
+	free(server_options.default_terminal);
+	free(server_options.default_shell);
+	memset(&server_options, 0, sizeof server_options);
+}
+
+struct session *session_first(void)
+{
+	return sessions;
+}
+
+size_t session_count(void)
+{
+	struct session *s;
+	size_t n = 0;
+
+	for (s = sessions; s != NULL; s = s->next)
+		n++;
+	return n;
+}
+
+struct session *session_find(const char *name)
+{
+	struct session *s;
+
+	for (s = sessions; s != NULL; s = s->next) {
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+struct session *session_find_id(int id)
+{
+	struct session *s;
+
+	for (s = sessions; s != NULL; s = s->next) {
+		if (s->id == id)
+			return s;
+	}
+	return NULL;
+}
+
+struct session *session_best(void)
+{
+	struct session *s, *best = NULL;
+
+	for (s = sessions; s != NULL; s = s->next) {
+		if (best == NULL || s->activity > best->activity)
+			best = s;
+	}
+	return best;
+}
+
+void session_touch(struct session *s)
+{
+	s->activity = ++activity_counter;
+}
+
+char *session_check_name(const char *name)
+{
+	char *copy = xstrdup(name), *p;
+
+	for (p = copy; *p != '\0'; p++) {
+		if (*p == ':' || *p == '.')
+			*p = '_';
+	}
+	return copy;
+}
+
+struct session *session_create(const char *name, const char *window_name, unsigned sx,
+    unsigned sy, struct pty_spawn *sp, char **cause)
+{
+	struct session *s = xcalloc(1, sizeof *s), **sp_last;
+	struct window *w;
+	int id = next_session_id;
+
+	s->id = id;
+	if (name != NULL) {
+		s->name = session_check_name(name);
+	} else {
+		/* Unnamed sessions are numbered; skip numbers a user took. */
+		for (;;) {
+			s->name = xasprintf("%d", id);
+			if (session_find(s->name) == NULL)
+				break;
+			free(s->name);
+			id++;
+		}
+	}
+	s->created = time(NULL);
+	s->sx = sx;
+	s->sy = sy;
+	w = window_create(s, server_options.base_index, window_name, sp, cause);
+	if (w == NULL) {
+		free(s->name);
+		free(s);
+		return NULL;
+	}
+	next_session_id++;
+	s->windows = w;
+	s->cur = w;
+	session_touch(s);
+	for (sp_last = &sessions; *sp_last != NULL; sp_last = &(*sp_last)->next)
+		;
+	*sp_last = s;
+	return s;
+}
+
+void session_destroy(struct session *s)
+{
+	struct session **pp;
+	struct window *w, *next;
+
+	for (pp = &sessions; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	}
+	for (w = s->windows; w != NULL; w = next) {
+		next = w->next;
+		window_free(w);
+	}
+	free(s->name);
+	free(s);
+}
+
+struct window *session_window_at(const struct session *s, int index)
+{
+	struct window *w;
+
+	for (w = s->windows; w != NULL; w = w->next) {
+		if (w->index == index)
+			return w;
+	}
+	return NULL;
+}
+
+int session_next_index(const struct session *s, int from)
+{
+	while (session_window_at(s, from) != NULL)
+		from++;
+	return from;
+}
+
+void session_attach_window(struct session *s, struct window *w)
+{
+	struct window **pp;
+
+	for (pp = &s->windows; *pp != NULL && (*pp)->index < w->index; pp = &(*pp)->next)
+		;
+	w->next = *pp;
+	*pp = w;
+	w->session = s;
+}
+
+int session_remove_window(struct session *s, struct window *w)
+{
+	struct window **pp;
+
+	for (pp = &s->windows; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	}
+	if (s->last == w)
+		s->last = NULL;
+	if (s->cur == w) {
+		/* tmux goes to the last window, else the next, else the previous. */
+		struct window *to = s->last;
+
+		if (to == NULL)
+			to = w->next;
+		if (to == NULL) {
+			for (to = s->windows; to != NULL && to->next != NULL; to = to->next)
+				;
+		}
+		s->cur = to;
+		s->last = NULL;
+	}
+	window_free(w);
+	return (int)session_nwindows(s);
+}
+
+void session_select_window(struct session *s, struct window *w)
+{
+	if (s->cur != w) {
+		s->last = s->cur;
+		s->cur = w;
+	}
+	session_touch(s);
+}
+
+unsigned session_nwindows(const struct session *s)
+{
+	struct window *w;
+	unsigned n = 0;
+
+	for (w = s->windows; w != NULL; w = w->next)
+		n++;
+	return n;
+}
+
+int session_peek_next_id(void)
+{
+	return next_session_id;
+}
