@@ -1,0 +1,89 @@
+/* copy_mode.h — copy mode over a pane's screen and history, with no I/O:
+ * the viewport (tmux's scroll position), the cursor, search, selection,
+ * the tmux copy-mode commands by name, the view a client sees, and the
+ * default key tables copy-mode (emacs) and copy-mode-vi of tmux 3.3a.
+ *
+ * As in tmux 3.3a, copy mode shows the pane as it was when the mode was
+ * entered: output that arrives later does not move the view or change its
+ * text until refresh-from-pane. The visible rows are copied on entry; the
+ * history is read in place by absolute line number, so entering copy mode
+ * on a long history costs nothing. The screen must outlive the copy mode;
+ * after a resize of the pane the owner calls copy_mode_refresh(). */
+#ifndef RMUX_SERVER_COPY_MODE_H
+#define RMUX_SERVER_COPY_MODE_H
+
+#include <stddef.h>
+
+#include "term/cell.h"
+#include "term/clusters.h"
+#include "term/screen.h"
+
+/* copy_mode_command() results (bits). */
+#define COPY_MODE_REDRAW 0x1 /* the view changed */
+#define COPY_MODE_CANCEL 0x2 /* leave copy mode */
+#define COPY_MODE_COPIED 0x4 /* copy_mode_take_copy() has text for a paste buffer */
+#define COPY_MODE_APPEND 0x8 /* ... to be appended to the newest buffer (append-selection) */
+#define COPY_MODE_UNKNOWN (-1) /* no such command or bad arguments */
+
+#define COPY_MODE_WORD_SEPARATORS "!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~" /* tmux 3.3a */
+
+struct copy_mode;
+
+/* The looks of the view: mode-style (selection and position indicator),
+ * copy-mode-match-style and copy-mode-current-match-style. */
+struct copy_mode_style {
+	struct pen mode;
+	struct pen match;
+	struct pen current_match;
+};
+/* tmux 3.3a's defaults: bg=yellow,fg=black; bg=cyan,fg=black; bg=magenta,fg=black. */
+void copy_mode_style_default(struct copy_mode_style *st);
+
+/* Enter copy mode on S with vi keys (mode-keys vi) or emacs keys. */
+struct copy_mode *copy_mode_create(const struct screen *s, int vi);
+void copy_mode_free(struct copy_mode *cm);
+/* refresh-from-pane: copy the screen again (after a resize too); the
+ * scroll position is kept where possible, the selection is cleared. */
+void copy_mode_refresh(struct copy_mode *cm);
+/* word-separators (copied). */
+void copy_mode_set_separators(struct copy_mode *cm, const char *separators);
+/* wrap-search (default on). */
+void copy_mode_set_wrap_search(struct copy_mode *cm, int on);
+
+/* Run send-keys -X NAME ARGS... REPEAT times (send-keys -N; 0 is 1).
+ * Returns COPY_MODE_* bits or COPY_MODE_UNKNOWN. copy-pipe* commands copy
+ * like copy-selection* (running the pipe command is the owner's job). */
+int copy_mode_command(struct copy_mode *cm, const char *name, int argc, const char *const *argv,
+		      unsigned repeat);
+/* After COPY_MODE_COPIED: the text copied (malloc'd, the caller frees). */
+char *copy_mode_take_copy(struct copy_mode *cm, size_t *len);
+/* The selected text as tmux copies it (NULL when there is none). */
+char *copy_mode_selection_text(struct copy_mode *cm, size_t *len);
+
+/* #{scroll_position}, the history size the view shows, #{copy_cursor_x},
+ * #{copy_cursor_y}, and whether a selection is shown. */
+unsigned copy_mode_scroll_position(const struct copy_mode *cm);
+unsigned copy_mode_history_size(const struct copy_mode *cm);
+void copy_mode_cursor(const struct copy_mode *cm, unsigned *x, unsigned *y);
+int copy_mode_has_selection(const struct copy_mode *cm);
+/* The text of line Y of the view (0 = top row), trailing spaces cut (#{copy_cursor_line}
+ * for the cursor's row). Malloc'd. */
+char *copy_mode_line_text(struct copy_mode *cm, unsigned y);
+
+/* The view a client sees for this pane: OUT holds cols * rows cells, row
+ * by row (history lines and screen rows, the selection and search matches
+ * highlighted, the position indicator at the top right). Cells with
+ * CELL_CLUSTER refer to copy_mode_clusters(). */
+void copy_mode_render(struct copy_mode *cm, const struct copy_mode_style *st, struct cell *out);
+const struct clusters *copy_mode_clusters(const struct copy_mode *cm);
+void copy_mode_size(const struct copy_mode *cm, unsigned *cols, unsigned *rows);
+
+/* The default key tables as `tmux list-keys -T copy-mode[-vi]` shows them:
+ * key name and command line, to be parsed by the daemon into its tables. */
+struct copy_mode_binding {
+	const char *key;
+	const char *command;
+};
+const struct copy_mode_binding *copy_mode_default_bindings(int vi, size_t *n);
+
+#endif
