@@ -2,7 +2,7 @@
  * the folding of C-x into control characters and the byte sequences were
  * checked against tmux 3.3a (bind-key + list-keys, send-keys into a pane
  * that prints what it reads). */
-#include "server/key_string.h"
+#include "term/key_string.h"
 
 #include <ctype.h>
 #include <stdio.h>
