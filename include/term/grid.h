@@ -21,6 +21,7 @@ struct grid {
 	unsigned cols;
 	unsigned rows;
 	struct grid_row *row; /* row[0] is the top */
+	uint32_t stamp;       /* the last dirty value given (grid_touch) */
 };
 
 struct grid *grid_create(unsigned cols, unsigned rows);
@@ -47,8 +48,13 @@ void grid_delete_cells(struct grid *g, unsigned x, unsigned y, unsigned n, const
  * default blanks at the bottom and right. */
 void grid_resize(struct grid *g, unsigned cols, unsigned rows);
 /* Mark row y changed: gives it a fresh dirty value (unique in the grid).
- * Code that writes cells directly (the parser's fast path) calls this. */
-void grid_touch(struct grid *g, unsigned y);
+ * Code that writes cells directly (the parser's fast path) calls this.
+ * Inline: printing calls it for every character. */
+static inline void grid_touch(struct grid *g, unsigned y)
+{
+	if (y < g->rows)
+		g->row[y].dirty = ++g->stamp;
+}
 /* Number of cells of row y up to and including the last one that is not a
  * default-styled space (what capture and history keep). */
 unsigned grid_row_used(const struct grid *g, unsigned y);

@@ -31,6 +31,9 @@ struct screen_params {
 void screen_put_ascii(struct screen *s, const uint8_t *p, size_t n);
 /* One character (any Unicode scalar that is not a control). */
 void screen_put(struct screen *s, uint32_t cp);
+/* N characters, as N screen_put() calls: the fast path for text that is
+ * not ASCII (the parser decodes runs of it). */
+void screen_put_many(struct screen *s, const uint32_t *cp, size_t n);
 /* REP: the last printed character N more times (up to the end of the line). */
 void screen_repeat(struct screen *s, unsigned n);
 /* Forget the last printed character (any control sequence does, for REP). */

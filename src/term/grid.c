@@ -7,44 +7,48 @@
  * unchanged (which is what scroll detection wants). */
 #include "term/grid.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "common/util.h"
 #include "common/xmalloc.h"
-
-/* The public struct plus the generation counter behind it. */
-struct grid_impl {
-	struct grid g;
-	uint32_t gen;
-};
 
 /* Rotations by at most this many rows use a stack copy of the headers. */
 #define GRID_ROTATE_STACK 16
 
 static const struct cell grid_default_blank = { ' ', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 };
 
-static struct grid_impl *grid_impl(struct grid *g)
-{
-	return (struct grid_impl *)((char *)g - offsetof(struct grid_impl, g));
-}
-
 static void grid_stamp(struct grid *g, unsigned y)
 {
-	g->row[y].dirty = ++grid_impl(g)->gen;
+	g->row[y].dirty = ++g->stamp;
 }
 
-void grid_touch(struct grid *g, unsigned y)
-{
-	if (y < g->rows)
-		grid_stamp(g, y);
-}
-
+/* Every scrolled line refills a whole row, so this is one 16-byte store
+ * per cell, four a turn. BLANK is copied first: it may lie in CELLS. */
 static void grid_fill_cells(struct cell *cells, unsigned n, const struct cell *blank)
 {
-	for (unsigned i = 0; i < n; i++)
-		cells[i] = *blank;
+	unsigned i = 0;
+#ifdef __SSE2__
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)blank);
+	__m128i *d = (__m128i *)(void *)cells;
+
+	for (; i + 4 <= n; i += 4) {
+		_mm_storeu_si128(d + i, v);
+		_mm_storeu_si128(d + i + 1, v);
+		_mm_storeu_si128(d + i + 2, v);
+		_mm_storeu_si128(d + i + 3, v);
+	}
+	for (; i < n; i++)
+		_mm_storeu_si128(d + i, v);
+#else
+	const struct cell b = *blank;
+
+	for (; i < n; i++)
+		cells[i] = b;
+#endif
 }
 
 static void grid_row_init(struct grid *g, unsigned y)
@@ -57,8 +61,7 @@ static void grid_row_init(struct grid *g, unsigned y)
 
 struct grid *grid_create(unsigned cols, unsigned rows)
 {
-	struct grid_impl *gi = xcalloc(1, sizeof *gi);
-	struct grid *g = &gi->g;
+	struct grid *g = xcalloc(1, sizeof *g);
 
 	g->cols = cols;
 	g->rows = rows;
@@ -75,7 +78,7 @@ void grid_free(struct grid *g)
 	for (unsigned y = 0; y < g->rows; y++)
 		free(g->row[y].cells);
 	free(g->row);
-	free(grid_impl(g));
+	free(g);
 }
 
 void grid_fill(struct grid *g, unsigned y, unsigned x0, unsigned x1, const struct cell *blank)

@@ -324,7 +324,7 @@ static int hist_cell_default_blank(const struct cell *c)
 }
 
 /* Make sure scratch *BUF has room for NEED more bytes past LEN. */
-static uint8_t *hist_scratch(uint8_t **buf, size_t *cap, size_t len, size_t need)
+static inline uint8_t *hist_scratch(uint8_t **buf, size_t *cap, size_t len, size_t need)
 {
 	if (len + need > *cap) {
 		size_t n = *cap ? *cap : 256;
@@ -337,7 +337,7 @@ static uint8_t *hist_scratch(uint8_t **buf, size_t *cap, size_t len, size_t need
 	return *buf + len;
 }
 
-static uint8_t *hist_put_scalar(uint8_t *p, uint32_t v)
+static inline uint8_t *hist_put_scalar(uint8_t *p, uint32_t v)
 {
 	if (v < 0x80u) {
 		*p++ = (uint8_t)v;
@@ -612,6 +612,29 @@ static int hist_copy_plain(uint8_t *p, const struct cell *cells, unsigned n)
 	return acc == 0;
 }
 
+/* The end of the run of cells from START that share its style. */
+static unsigned hist_run_end(const struct cell *cells, unsigned start, unsigned used)
+{
+	unsigned k = start + 1;
+#ifdef __SSE2__
+	/* A cell's style is its bytes 4-15 less the shape bits of attr. */
+	const __m128i mask = _mm_setr_epi32(0, -1, -1, (int)(0xffff0000u | ATTR_STYLE_MASK));
+	const __m128i *v = (const __m128i *)(const void *)cells;
+	const __m128i ref = _mm_and_si128(_mm_loadu_si128(v + start), mask);
+
+	for (; k + 2 <= used; k += 2) {
+		__m128i a = _mm_cmpeq_epi32(_mm_and_si128(_mm_loadu_si128(v + k), mask), ref);
+		__m128i b = _mm_cmpeq_epi32(_mm_and_si128(_mm_loadu_si128(v + k + 1), mask), ref);
+
+		if (_mm_movemask_epi8(_mm_and_si128(a, b)) != 0xffff)
+			return _mm_movemask_epi8(a) != 0xffff ? k : k + 1;
+	}
+#endif
+	while (k < used && cell_same_style(&cells[k], &cells[start]))
+		k++;
+	return k;
+}
+
 void history_push(struct history *h, const struct cell *cells, unsigned cols, uint32_t flags,
 		  const struct clusters *c)
 {
@@ -634,9 +657,17 @@ void history_push(struct history *h, const struct cell *cells, unsigned cols, ui
 		/* The hot path: copy the characters straight into the block
 		 * while checking that every cell is plain ASCII. */
 		size_t head = 1 + hist_varint_len(used);
-		uint8_t *base = hist_room(h, head + used), *p = base + head;
+		/* Whole groups of cells are cheaper than a ragged end, and
+		 * the cells past USED are default blanks, which pass the
+		 * check: copy a few more bytes than are kept. */
+		unsigned n = (used + 15) & ~15u;
+		if (n > cols)
+			n = (used + 3) & ~3u;
+		if (n > cols)
+			n = used;
+		uint8_t *base = hist_room(h, head + n), *p = base + head;
 
-		if (hist_copy_plain(p, cells, used)) {
+		if (hist_copy_plain(p, cells, n)) {
 			hist_put_header(base, hdr | HIST_H_PLAIN, flags, used);
 			hist_commit(h, head + used);
 			return;
@@ -648,16 +679,45 @@ void history_push(struct history *h, const struct cell *cells, unsigned cols, ui
 	unsigned x = 0;
 	uint8_t *p;
 
-	while (x < used)
-		x += hist_encode_glyph(h, &tlen, cells, x, used, c);
+	/* The inline glyphs take at most two bytes a cell. */
+	hist_scratch(&h->text, &h->text_cap, 0, 2 * (size_t)used + 8);
+	while (x < used) {
+		const struct cell *cl = &cells[x];
+		uint32_t ch = cl->ch;
+		unsigned shape = cl->attr & CELL_SHAPE_MASK;
+		uint8_t *t = h->text + tlen;
+
+		/* The common glyphs inline (what hist_encode_glyph would
+		 * write for them): a narrow character below U+0300, and a
+		 * naturally wide one with its usual tail. */
+		if (shape == 0 && ch < 0x300u) {
+			if (ch < 0x80u) {
+				*t = (uint8_t)ch;
+				tlen++;
+			} else {
+				t[0] = (uint8_t)(0xc0u | ch >> 6);
+				t[1] = (uint8_t)(0x80u | (ch & 0x3fu));
+				tlen += 2;
+			}
+			x++;
+		} else if (shape == CELL_WIDE && x + 1 < used &&
+			   (cells[x + 1].attr & CELL_SHAPE_MASK) == CELL_WIDE_TAIL &&
+			   cells[x + 1].ch == HIST_TAIL_CH && ch - 0x300u < 0x10fd00u &&
+			   utf8_width_fast(ch) == 2) {
+			tlen += (size_t)(hist_put_scalar(t, ch) - t);
+			x += 2;
+		} else {
+			x += hist_encode_glyph(h, &tlen, cells, x, used, c);
+			hist_scratch(&h->text, &h->text_cap, tlen, 2 * (size_t)(used - x) + 8);
+		}
+	}
 
 	static const struct cell def = { ' ', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 };
 	const struct cell *prev = &def;
-	unsigned start = 0;
 
-	for (unsigned k = 1; k <= used; k++) {
-		if (k < used && cell_same_style(&cells[k], &cells[start]))
-			continue;
+	for (unsigned start = 0; start < used;) {
+		unsigned k = hist_run_end(cells, start, used);
+
 		if (k == used && start == 0 && cell_same_style(&cells[0], &def))
 			break; /* one run in the default style: no runs at all */
 		hist_encode_run(h, &rlen, k - start, prev, &cells[start]);

@@ -7,6 +7,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "common/util.h"
 #include "term/utf8.h"
@@ -454,12 +457,27 @@ static int parser_utf8_continue(struct parser *p, uint8_t b)
 	return 1;
 }
 
-/* The end of the run of printable ASCII starting at Q, eight bytes at a
- * time: a word is all printable when no byte is below 0x20, none has the
- * top bit and none is 0x7f. */
+/* The end of the run of printable ASCII starting at Q. Without SSE2,
+ * eight bytes at a time: a word is all printable when no byte is below
+ * 0x20, none has the top bit and none is 0x7f. */
 static inline const uint8_t *parser_ascii_run(const uint8_t *q, const uint8_t *end)
 {
 	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+#ifdef __SSE2__
+	/* Sixteen at a time: as signed bytes, printable is 0x1f < b < 0x7f
+	 * (bytes with the top bit are negative). */
+	const __m128i below = _mm_set1_epi8(0x1f), above = _mm_set1_epi8(0x7f);
+
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above));
+		unsigned m = (unsigned)_mm_movemask_epi8(ok);
+
+		if (m != 0xffffu)
+			return q + __builtin_ctz(~m);
+		q += 16;
+	}
+#endif
 
 	while (end - q >= 8) {
 		uint64_t w, d;
@@ -472,6 +490,92 @@ static inline const uint8_t *parser_ascii_run(const uint8_t *q, const uint8_t *e
 	while (q < end && *q >= 0x20 && *q < 0x7f)
 		q++;
 	return q;
+}
+
+/* A control sequence found whole in the buffer (ESC already taken, Q at
+ * what follows), parsed and dispatched in one go: screen updates are
+ * mostly these. Returns the end of the sequence, or NULL (nothing done,
+ * the parameters cleared) for anything unusual: intermediates, controls
+ * inside, the buffer's end, another ESC; the state machine then takes the
+ * bytes one by one. */
+static const uint8_t *parser_csi_whole(struct parser *p, struct screen *s, const uint8_t *q,
+				       const uint8_t *end)
+{
+	const uint8_t *r = q + 1;
+	int any = 0; /* parameters or a marker: the last one is ended at the final */
+
+	if (q >= end || *q != '[')
+		return NULL;
+	if (r < end && *r >= 0x3c && *r <= 0x3f) {
+		p->private_marker = *r++;
+		any = 1;
+	}
+	while (r < end) {
+		unsigned d = (unsigned)*r - '0';
+
+		if (d < 10) {
+			p->param = p->param * 10 + d;
+			if (p->param > SCREEN_PARAM_MAX)
+				p->param = SCREEN_PARAM_MAX;
+			p->param_started = 1;
+		} else if (*r == ';' || *r == ':') {
+			parser_param_end(p, *r == ':');
+		} else
+			break;
+		any = 1;
+		r++;
+	}
+	if (r >= end || *r < 0x40 || *r > 0x7e) {
+		parser_clear(p);
+		return NULL;
+	}
+	if (any)
+		parser_param_end(p, 0);
+	parser_csi_dispatch(p, s, *r);
+	return r + 1;
+}
+
+#define PARSER_RUN_MAX 64 /* characters decoded before printing them */
+
+static inline int parser_cont(uint8_t b)
+{
+	return (b & 0xc0u) == 0x80u;
+}
+
+/* Decode up to PARSER_RUN_MAX whole multi-byte characters from Q into RUN,
+ * stopping at anything the careful decoder must see (ASCII, controls,
+ * overlong or surrogate forms, a character cut by the buffer's end).
+ * Returns the count and sets *NEXT past them. */
+static size_t parser_utf8_run(const uint8_t *q, const uint8_t *end, uint32_t *run,
+			      const uint8_t **next)
+{
+	size_t n = 0;
+
+	while (n < PARSER_RUN_MAX) {
+		size_t left = (size_t)(end - q);
+		uint8_t b = left ? q[0] : 0;
+
+		if (b >= 0xe1 && b <= 0xef && b != 0xed && left >= 3 && parser_cont(q[1]) &&
+		    parser_cont(q[2])) {
+			run[n++] = (uint32_t)(b & 0x0fu) << 12 | (uint32_t)(q[1] & 0x3fu) << 6 |
+				   (q[2] & 0x3fu);
+			q += 3;
+		} else if (b >= 0xc2 && b <= 0xdf && left >= 2 && parser_cont(q[1])) {
+			run[n++] = (uint32_t)(b & 0x1fu) << 6 | (q[1] & 0x3fu);
+			q += 2;
+		} else if (b >= 0xf0 && b <= 0xf4 && left >= 4 && parser_cont(q[1]) &&
+			   parser_cont(q[2]) && parser_cont(q[3]) && (b != 0xf0 || q[1] >= 0x90) &&
+			   (b != 0xf4 || q[1] < 0x90)) {
+			/* F0 needs a second byte of 0x90 or more (no
+			 * overlong), F4 one below 0x90 (no more than U+10FFFF). */
+			run[n++] = (uint32_t)(b & 0x07u) << 18 | (uint32_t)(q[1] & 0x3fu) << 12 |
+				   (uint32_t)(q[2] & 0x3fu) << 6 | (q[3] & 0x3fu);
+			q += 4;
+		} else
+			break;
+	}
+	*next = q;
+	return n;
 }
 
 static const uint8_t *parser_ground(struct parser *p, struct screen *s, const uint8_t *q,
@@ -509,6 +613,11 @@ static const uint8_t *parser_ground(struct parser *p, struct screen *s, const ui
 			q++;
 			if (b == PARSER_ESC) {
 				parser_clear(p);
+				const uint8_t *r = parser_csi_whole(p, s, q, end);
+				if (r != NULL) {
+					q = r;
+					continue;
+				}
 				p->state = PARSER_ESCAPE;
 				return q;
 			}
@@ -519,13 +628,15 @@ static const uint8_t *parser_ground(struct parser *p, struct screen *s, const ui
 			q++;
 			continue;
 		}
-		/* Three-byte characters without range exceptions (most of
-		 * the BMP, CJK included) are decoded inline. */
-		if (b >= 0xe1 && b <= 0xef && b != 0xed && end - q >= 3 &&
-		    (q[1] & 0xc0u) == 0x80u && (q[2] & 0xc0u) == 0x80u) {
-			screen_put(s, (uint32_t)(b & 0x0fu) << 12 | (uint32_t)(q[1] & 0x3fu) << 6 |
-					      (q[2] & 0x3fu));
-			q += 3;
+		/* Runs of whole characters whose lead byte allows no
+		 * invalid form (most of the BMP, CJK included, and the
+		 * other planes with the second byte checked) are decoded
+		 * inline and printed together. */
+		uint32_t run[PARSER_RUN_MAX];
+		size_t nrun = parser_utf8_run(q, end, run, &q);
+
+		if (nrun > 0) {
+			screen_put_many(s, run, nrun);
 			continue;
 		}
 		/* Other whole characters in the buffer are decoded at once. */
@@ -663,6 +774,40 @@ static void parser_byte(struct parser *p, struct screen *s, uint8_t b)
 	}
 }
 
+/* The parameters of a control sequence in a loop of their own (digits and
+ * separators are most of the bytes of a screen update); stops at any other
+ * byte, which parser_byte() takes. */
+static const uint8_t *parser_csi_params(struct parser *p, const uint8_t *q, const uint8_t *end)
+{
+	const uint8_t *start = q;
+	uint32_t param = p->param;
+	int started = p->param_started;
+
+	while (q < end) {
+		unsigned d = (unsigned)*q - '0';
+
+		if (d < 10) {
+			param = param * 10 + d;
+			if (param > SCREEN_PARAM_MAX)
+				param = SCREEN_PARAM_MAX;
+			started = 1;
+		} else if (*q == ';' || *q == ':') {
+			p->param = param;
+			p->param_started = started;
+			parser_param_end(p, *q == ':');
+			param = 0;
+			started = 0;
+		} else
+			break;
+		q++;
+	}
+	p->param = param;
+	p->param_started = started;
+	if (q > start)
+		p->state = PARSER_CSI_PARAM;
+	return q;
+}
+
 void parser_input(struct parser *p, struct screen *s, const uint8_t *data, size_t len)
 {
 	const uint8_t *q = data, *end = data + len;
@@ -671,6 +816,13 @@ void parser_input(struct parser *p, struct screen *s, const uint8_t *data, size_
 		if (p->state == PARSER_GROUND) {
 			q = parser_ground(p, s, q, end);
 			continue;
+		}
+		if (p->state == PARSER_CSI_ENTRY || p->state == PARSER_CSI_PARAM) {
+			const uint8_t *r = parser_csi_params(p, q, end);
+			if (r > q) {
+				q = r;
+				continue;
+			}
 		}
 		if (p->state == PARSER_OSC) {
 			/* Take the body of an OSC in runs. */

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "common/util.h"
 #include "common/xmalloc.h"
@@ -62,7 +65,7 @@ static inline struct cell screen_blank(const struct screen *s)
 
 static inline void screen_dirty(struct screen *s, unsigned y)
 {
-	s->grid->row[y].dirty++;
+	grid_touch(s->grid, y);
 }
 
 static void screen_reset_tabs(struct screen *s)
@@ -161,9 +164,11 @@ int screen_alternate_on(const struct screen *s)
 /* ---- scrolling ---- */
 
 /* Scroll the region up N rows. On the primary screen the rows leaving the
- * top go to the history when the region is the whole screen (tmux 3.3a
- * also keeps rows leaving a partial region; rmux does not, so a status
- * line or editor pane does not fill the history with fragments). */
+ * top of the region go to the history, whatever the region (as tmux 3.3a
+ * does: a program keeping a status line with DECSTBM still fills the
+ * history). The moved rows keep their dirty stamps: stamps are unique in
+ * the grid, so a row now at another index already reads as changed there,
+ * and grid_scroll_up() stamps the rows that arrive blank. */
 static void screen_scroll_region_up(struct screen *s, unsigned n)
 {
 	unsigned top = s->scroll_top, bottom = s->scroll_bottom;
@@ -171,15 +176,13 @@ static void screen_scroll_region_up(struct screen *s, unsigned n)
 
 	if (n > bottom - top + 1)
 		n = bottom - top + 1;
-	if (s->grid == s->primary && top == 0 && bottom == s->rows - 1) {
+	if (s->grid == s->primary) {
 		for (unsigned i = 0; i < n; i++) {
 			struct grid_row *r = &s->grid->row[top + i];
 			history_push(s->history, r->cells, s->cols, r->flags, s->clusters);
 		}
 	}
 	grid_scroll_up(s->grid, top, bottom, n, &blank);
-	for (unsigned y = top; y <= bottom; y++)
-		screen_dirty(s, y);
 }
 
 static void screen_scroll_region_down(struct screen *s, unsigned n)
@@ -190,8 +193,6 @@ static void screen_scroll_region_down(struct screen *s, unsigned n)
 	if (n > bottom - top + 1)
 		n = bottom - top + 1;
 	grid_scroll_down(s->grid, top, bottom, n, &blank);
-	for (unsigned y = top; y <= bottom; y++)
-		screen_dirty(s, y);
 }
 
 /* LF, IND: the pending wrap survives (tmux keeps its cursor past the
@@ -387,6 +388,112 @@ void screen_put(struct screen *s, uint32_t cp)
 		s->cx = x;
 }
 
+/* The common case with the cursor, row and pen held in locals: characters
+ * of width 1 or 2 that fit on the row, with no wrap due, no insert mode
+ * and no wide character cut in half. Anything else goes through
+ * screen_put() one at a time. */
+void screen_put_many(struct screen *s, const uint32_t *cps, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (s->wrap_pending || (s->modes & MODE_INSERT)) {
+			screen_put(s, cps[i++]);
+			continue;
+		}
+		struct cell *row = s->grid->row[s->cy].cells;
+		const unsigned cols = s->cols;
+		unsigned x = s->cx;
+		struct cell c = { 0, s->pen.fg, s->pen.bg, s->pen.attr, s->pen.link };
+		struct cell head = c, tail = c;
+		size_t first = i;
+
+		head.attr |= CELL_WIDE;
+		tail.attr |= CELL_WIDE_TAIL;
+		while (i < n && x < cols) {
+			uint32_t cp = cps[i];
+
+			if (cp < 0x80)
+				break; /* may need translating */
+			int width = utf8_width_fast(cp);
+
+			if (width == 2 && x + 2 <= cols && !(row[x].attr & CELL_WIDE_TAIL) &&
+			    !(row[x + 1].attr & CELL_WIDE)) {
+				head.ch = cp;
+				row[x] = head;
+				row[x + 1] = tail;
+				x += 2;
+			} else if (width == 1 && !(row[x].attr & (CELL_WIDE | CELL_WIDE_TAIL))) {
+				c.ch = cp;
+				row[x] = c;
+				x++;
+			} else
+				break;
+			i++;
+		}
+		if (i == first) {
+			screen_put(s, cps[i++]);
+			continue;
+		}
+		grid_touch(s->grid, s->cy);
+		s->in->last = cps[i - 1];
+		s->in->last_valid = 1;
+		if (x >= cols) {
+			s->cx = cols - 1;
+			s->wrap_pending = (s->modes & MODE_WRAP) != 0;
+		} else
+			s->cx = x;
+	}
+}
+
+/* Cells ROW[0..N-1] get the characters P[0..N-1] in the style of C: the
+ * inner loop of printing text, so with SSE2 each cell is one 16-byte
+ * store built from its byte and the pen. */
+static inline void screen_ascii_cells(struct cell *row, const uint8_t *p, unsigned n,
+				      struct cell c)
+{
+	unsigned i = 0;
+#ifdef __SSE2__
+	const __m128i zero = _mm_setzero_si128(), fg = _mm_set1_epi32((int)c.fg);
+	const uint32_t al = (uint32_t)c.attr | (uint32_t)c.link << 16;
+	/* The upper half of every cell: bg, then attr and link. */
+	const __m128i style = _mm_setr_epi32((int)c.bg, (int)al, (int)c.bg, (int)al);
+	__m128i *d = (__m128i *)(void *)row;
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i lo = _mm_unpacklo_epi8(b, zero), hi = _mm_unpackhi_epi8(b, zero);
+		__m128i w[4] = { _mm_unpacklo_epi16(lo, zero), _mm_unpackhi_epi16(lo, zero),
+				 _mm_unpacklo_epi16(hi, zero), _mm_unpackhi_epi16(hi, zero) };
+
+		for (unsigned k = 0; k < 4; k++) {
+			__m128i a = _mm_unpacklo_epi32(w[k], fg), e = _mm_unpackhi_epi32(w[k], fg);
+
+			_mm_storeu_si128(d + i + 4 * k, _mm_unpacklo_epi64(a, style));
+			_mm_storeu_si128(d + i + 4 * k + 1, _mm_unpackhi_epi64(a, style));
+			_mm_storeu_si128(d + i + 4 * k + 2, _mm_unpacklo_epi64(e, style));
+			_mm_storeu_si128(d + i + 4 * k + 3, _mm_unpackhi_epi64(e, style));
+		}
+	}
+	for (; i + 4 <= n; i += 4) {
+		int32_t four;
+
+		memcpy(&four, p + i, sizeof four);
+		__m128i w = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(four), zero), zero);
+		__m128i a = _mm_unpacklo_epi32(w, fg), e = _mm_unpackhi_epi32(w, fg);
+
+		_mm_storeu_si128(d + i, _mm_unpacklo_epi64(a, style));
+		_mm_storeu_si128(d + i + 1, _mm_unpackhi_epi64(a, style));
+		_mm_storeu_si128(d + i + 2, _mm_unpacklo_epi64(e, style));
+		_mm_storeu_si128(d + i + 3, _mm_unpackhi_epi64(e, style));
+	}
+#endif
+	for (; i < n; i++) {
+		c.ch = p[i];
+		row[i] = c;
+	}
+}
+
 void screen_put_ascii(struct screen *s, const uint8_t *p, size_t n)
 {
 	if (n == 0)
@@ -423,17 +530,14 @@ void screen_put_ascii(struct screen *s, const uint8_t *p, size_t n)
 			}
 			c.ch = p[n - 1];
 			row[avail - 1] = c;
-			gr->dirty++;
+			grid_touch(s->grid, s->cy);
 			s->cx = cols - 1;
 			return;
 		}
 		if ((row[0].attr | row[k - 1].attr) & (CELL_WIDE | CELL_WIDE_TAIL))
 			screen_split_wide(s, gr->cells, s->cx, s->cx + k);
-		for (unsigned i = 0; i < k; i++) {
-			c.ch = p[i];
-			row[i] = c;
-		}
-		gr->dirty++;
+		screen_ascii_cells(row, p, k, c);
+		grid_touch(s->grid, s->cy);
 		p += k;
 		n -= k;
 		if (s->cx + k >= cols) {
@@ -1394,7 +1498,7 @@ void screen_report_attributes(struct screen *s, int secondary)
 	if (secondary)
 		buf_add(&s->replies, "\033[>84;0;0c", 10);
 	else
-		buf_add(&s->replies, "\033[?62;22c", 9);
+		buf_add(&s->replies, "\033[?1;2c", 7);
 }
 
 void screen_report_mode(struct screen *s, unsigned mode, int private_mode)
@@ -1460,8 +1564,16 @@ void screen_resize(struct screen *s, unsigned cols, unsigned rows)
 		reflow_resize(s->primary, s->history, s->clusters, cols, rows, &px, &py);
 		sv->cx = px;
 		sv->cy = py;
-		grid_resize(s->alternate, cols, rows);
+		/* The alternate grid is cut, not reflowed (no history): rows
+		 * below the cursor go first, as on the primary. A pending
+		 * wrap on a screen growing wider becomes the next column,
+		 * where tmux's cursor already is. */
+		unsigned old_cols = s->cols;
+		int pending = s->wrap_pending && cols > old_cols;
+		reflow_resize(s->alternate, NULL, s->clusters, cols, rows, &s->cx, &s->cy);
 		s->wrap_pending = 0;
+		if (pending)
+			s->cx = old_cols;
 	} else {
 		/* The pending wrap follows the text: still at a row's end
 		 * after the reflow, the next character wraps. */

@@ -347,6 +347,82 @@ static void test_random_round_trips(void **state)
 	clusters_free(c);
 }
 
+/* Lines of few long style runs holding every glyph the encoder has an
+ * inline path for (ASCII, Latin, wide CJK and emoji) mixed with ones it
+ * has not (narrow emoji, lone halves, a tail holding a character), at
+ * widths that are not a multiple of the encoder's group of cells. */
+static void test_fast_paths_round_trip(void **state)
+{
+	static const unsigned widths[] = { 1, 3, 5, 16, 17, 33, 77, W };
+	struct clusters *c = clusters_create();
+	struct cell out[W];
+
+	(void)state;
+	for (unsigned wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+		unsigned cols = widths[wi];
+		struct history *h = history_create(200);
+		struct cell(*lines)[W] = calloc(200, sizeof *lines);
+
+		assert_non_null(lines);
+		for (unsigned i = 0; i < 200; i++) {
+			struct cell *l = lines[i], style = blank;
+			unsigned used = rnd(cols + 1), odd = i % 4 == 3;
+
+			fill_blank(l, W);
+			if (i % 3 == 1)
+				style.fg = colour_palette(rnd(256));
+			for (unsigned x = 0; x < used; x++) {
+				if (rnd(40) == 0)
+					style.bg = colour_rgb(rnd(256), 0, 7);
+				l[x] = style;
+				switch (rnd(odd ? 7 : 5)) {
+				case 0:
+				case 1:
+					l[x].ch = 0x21 + rnd(0x5e);
+					break;
+				case 2:
+					l[x].ch = 0xa1 + rnd(0x100);
+					break;
+				case 3:
+				case 4:
+					l[x].ch = rnd(2) ? 0x4e00 + rnd(0x5000) : 0x1f600 + rnd(0x40);
+					if (x + 1 < used) {
+						set_wide(l, x, l[x].ch);
+						x++;
+					} else
+						l[x].ch = 'w';
+					break;
+				case 5:
+					l[x].ch = 0x1f600 + rnd(0x40); /* wide, stored narrow */
+					break;
+				default:
+					l[x].ch = 0x4e00 + rnd(0x100);
+					l[x].attr |= CELL_WIDE; /* a lone head */
+					if (x + 1 < used && rnd(2)) {
+						l[x + 1] = style;
+						l[x + 1].ch = 'T'; /* a tail holding a character */
+						l[x + 1].attr |= CELL_WIDE_TAIL;
+						x++;
+					}
+					break;
+				}
+			}
+			history_push(h, l, cols, i & 1 ? ROW_WRAPPED : 0, c);
+		}
+		for (unsigned i = 0; i < 200; i++) {
+			uint32_t flags;
+
+			fill_blank(out, W);
+			history_get(h, i, out, cols, &flags, c);
+			assert_int_equal(flags, i & 1 ? ROW_WRAPPED : 0);
+			assert_same_line(lines[i], c, out, c, cols);
+		}
+		free(lines);
+		history_free(h);
+	}
+	clusters_free(c);
+}
+
 static void push_number(struct history *h, unsigned n)
 {
 	struct cell in[W];
@@ -539,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_cluster_fallbacks),
 		cmocka_unit_test(test_cut_wide_pair),
 		cmocka_unit_test(test_random_round_trips),
+		cmocka_unit_test(test_fast_paths_round_trip),
 		cmocka_unit_test(test_limit_and_eviction),
 		cmocka_unit_test(test_pop),
 		cmocka_unit_test(test_pop_across_blocks),

@@ -230,13 +230,17 @@ static void test_scroll_and_history(void **state)
 	assert_string_equal(row_text(s, 0), "3");
 	assert_string_equal(row_text(s, 1), "4");
 
-	/* A partial region scrolls without feeding the history. */
+	/* A partial region feeds the history too (as tmux 3.3a): the row
+	 * leaving the region's top goes, the row above the region stays. */
 	screen_set_region(s, 1, 2);
 	screen_cursor_to(s, 0, 2);
 	screen_index(s);
-	assert_int_equal(history_size(s->history), 3);
+	assert_int_equal(history_size(s->history), 4);
 	assert_string_equal(row_text(s, 0), "3");
 	assert_string_equal(row_text(s, 1), "");
+	struct cell line[4];
+	assert_int_equal(history_get(s->history, 3, line, 4, NULL, s->clusters), 1);
+	assert_int_equal(line[0].ch, '4');
 
 	screen_cursor_to(s, 0, 1);
 	screen_put(s, 'z');
@@ -249,9 +253,33 @@ static void test_scroll_and_history(void **state)
 	/* ED 2 moves the screen into the history, ED 3 clears it. */
 	screen_set_region(s, 0, 2);
 	screen_erase_display(s, 2);
-	assert_int_equal(history_size(s->history), 4);
+	assert_int_equal(history_size(s->history), 5);
 	screen_erase_display(s, 3);
 	assert_int_equal(history_size(s->history), 0);
+	screen_free(s);
+}
+
+/* Scrolling stamps no moved row again, yet a consumer comparing dirty
+ * values by row index sees every row changed (stamps are unique), and
+ * one following a row by its cells sees the moved rows unchanged. */
+static void test_scroll_dirty_stamps(void **state)
+{
+	(void)state;
+	struct screen *s = screen_create(4, 3, 100);
+	uint32_t by_index[3];
+	struct cell *cells[3];
+
+	screen_cursor_to(s, 0, 2);
+	for (unsigned y = 0; y < 3; y++) {
+		by_index[y] = s->grid->row[y].dirty;
+		cells[y] = s->grid->row[y].cells;
+	}
+	screen_index(s);
+	for (unsigned y = 0; y < 3; y++)
+		assert_int_not_equal(s->grid->row[y].dirty, by_index[y]);
+	assert_ptr_equal(s->grid->row[0].cells, cells[1]);
+	assert_int_equal(s->grid->row[0].dirty, by_index[1]);
+	assert_int_equal(s->grid->row[1].dirty, by_index[2]);
 	screen_free(s);
 }
 
@@ -463,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_erase),
 		cmocka_unit_test(test_insert_delete),
 		cmocka_unit_test(test_scroll_and_history),
+		cmocka_unit_test(test_scroll_dirty_stamps),
 		cmocka_unit_test(test_alternate_screen),
 		cmocka_unit_test(test_save_restore),
 		cmocka_unit_test(test_sgr),

@@ -48,9 +48,9 @@ static void test_attributes(void **state)
 	struct vt *vt = vt_create(20, 10, 100);
 	struct screen *s = vt_screen(vt);
 	IN(vt, "\033[c");
-	assert_string_equal(take_replies(s), "\033[?62;22c");
+	assert_string_equal(take_replies(s), "\033[?1;2c");
 	IN(vt, "\033[0c");
-	assert_string_equal(take_replies(s), "\033[?62;22c");
+	assert_string_equal(take_replies(s), "\033[?1;2c");
 	IN(vt, "\033[>c");
 	assert_string_equal(take_replies(s), "\033[>84;0;0c");
 	IN(vt, "\033[1c"); /* not a request */
