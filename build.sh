@@ -3,7 +3,8 @@
 #   ./build.sh              release build in build/ (then: build/rmux)
 #   ./build.sh test         ASan+UBSan build in build-asan/, the whole suite
 #   ./build.sh bench        release build, benchmarks against tmux and mosh
-#   ./build.sh fuzz [SECS]  clang libFuzzer build of every harness, SECS each
+#   ./build.sh fuzz [SECS [NAME...]]  clang libFuzzer build, each harness
+#                           (or the NAMEd ones of tests/fuzz) for SECS
 set -euo pipefail
 cd "$(dirname "$0")"
 top=$(pwd)
@@ -100,10 +101,15 @@ do_bench() {
 	for b in tests/bench/*.sh; do
 		[ -x "$b" ] && "$b" "$top/build-bench"
 	done
+	# Pane ingest through the whole server, rmux beside tmux.
+	python3 tests/bench/ingest.py "$top/build-bench"
 }
 
 do_fuzz() {
 	local secs=${1:-60}
+	[ $# -gt 0 ] && shift
+	# Further arguments name the harnesses to run (default: all of them).
+	local only=" $* "
 	ensure_locale
 	# fuzzer-no-link instruments the libraries too, so libFuzzer sees
 	# coverage inside the emulator and not only in the harness.
@@ -114,8 +120,9 @@ do_fuzz() {
 	local h rc=0 found=0
 	for h in build-fuzz/tests/fuzz/fuzz-*; do
 		[ -f "$h" ] && [ -x "$h" ] || continue
-		found=1
 		local name=${h##*/fuzz-}
+		[ "$only" = "  " ] || [[ $only == *" $name "* ]] || continue
+		found=1
 		local corpus=build-fuzz/corpus-$name crashes=build-fuzz/crashes-$name
 		mkdir -p "$corpus" "$crashes"
 		local before
@@ -151,5 +158,5 @@ build) do_build ;;
 test) do_test "$@" ;;
 bench) do_bench ;;
 fuzz) do_fuzz "$@" ;;
-*) echo "usage: ./build.sh [test|bench|fuzz [SECONDS]]" >&2; exit 2 ;;
+*) echo "usage: ./build.sh [test|bench|fuzz [SECONDS [HARNESS...]]]" >&2; exit 2 ;;
 esac

@@ -11,6 +11,8 @@
 
 /* Smallest pane width or height. */
 #define LAYOUT_PANE_MINIMUM 1u
+/* Largest window or cell side a layout string may give (tmux's limit). */
+#define LAYOUT_SIZE_MAX 10000u
 
 /* Split directions: LEFTRIGHT is split-window -h, TOPBOTTOM is -v. */
 #define LAYOUT_LEFTRIGHT 0
@@ -94,7 +96,8 @@ const char *layout_preset_name(int preset);
  * Returns 1 if anything changed. */
 int layout_spread_out(struct layout *l, int pane);
 /* Apply a #{window_layout} string: checksum, sizes and pane count must
- * match. The string's pane ids are ignored; panes keep the window order.
+ * match, every side is 1..LAYOUT_SIZE_MAX and every split has at least two
+ * children. The string's pane ids are ignored; panes keep the window order.
  * Returns 0, or -1 with *CAUSE ("invalid layout: ..." style short text). */
 int layout_apply_string(struct layout *l, const char *s, const char **cause);
 

@@ -156,26 +156,52 @@ static int cluster_valid(const uint8_t *s, size_t len)
 	return 1;
 }
 
-/* Strings (names, titles) carry no control bytes. */
+/* Strings (names, titles, the key table) reach the client's terminal as
+ * they are, so they obey the cells' rule: strict UTF-8 with no NUL and no
+ * C0, DEL or C1 control. */
 static int string_valid(const uint8_t *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < 0x20 || s[i] == 0x7f)
+	uint32_t c;
+	size_t n;
+
+	while (len > 0) {
+		if ((n = utf8_strict(s, len, &c)) == 0 || c == 0 || !cp_allowed(c))
 			return 0;
+		s += n;
+		len -= n;
 	}
 	return 1;
 }
 
+/* S made valid for string_valid: a control becomes '?', a byte that is
+ * not UTF-8 U+FFFD; cut at a character boundary to VIEW_NAME_MAX bytes. */
 static char *string_clean(const char *s)
 {
-	size_t len = s ? strlen(s) : 0;
-	char *c;
+	const uint8_t *p = (const uint8_t *)(s != NULL ? s : "");
+	size_t left = strlen((const char *)p), len = 0;
+	char *c = xmalloc(VIEW_NAME_MAX + 1);
 
-	if (len > VIEW_NAME_MAX)
-		len = VIEW_NAME_MAX;
-	c = xmalloc(len + 1);
-	for (size_t i = 0; i < len; i++)
-		c[i] = ((uint8_t)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	while (left > 0) {
+		uint8_t piece[4];
+		uint32_t cp;
+		size_t n = utf8_strict(p, left, &cp), plen;
+		if (n == 0) {
+			plen = utf8_put(0xfffd, piece);
+			n = 1;
+		} else if (!cp_allowed(cp)) {
+			piece[0] = '?';
+			plen = 1;
+		} else {
+			memcpy(piece, p, n);
+			plen = n;
+		}
+		if (len + plen > VIEW_NAME_MAX)
+			break;
+		memcpy(c + len, piece, plen);
+		len += plen;
+		p += n;
+		left -= n;
+	}
 	c[len] = '\0';
 	return c;
 }

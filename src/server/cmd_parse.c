@@ -655,6 +655,23 @@ static size_t utf8_valid(const unsigned char *s)
 	return n;
 }
 
+/* Whether ARG has a byte that prints as a backslash escape: only double
+ * quotes (or none) read such an escape back. */
+static int quote_needs_escape(const unsigned char *s)
+{
+	while (*s != '\0') {
+		size_t n = *s >= 0x80 ? utf8_valid(s) : 0;
+		if (n != 0) {
+			s += n;
+			continue;
+		}
+		if (*s == '\\' || *s < 0x20 || *s >= 0x7f)
+			return 1;
+		s++;
+	}
+	return 0;
+}
+
 char *cmd_parse_quote(const char *arg)
 {
 	static const char dquoted[] = " #';${}%";
@@ -668,7 +685,7 @@ char *cmd_parse_quote(const char *arg)
 	if (arg[strcspn(arg, dquoted)] != '\0')
 		quote = '"';
 	else if (arg[strcspn(arg, squoted)] != '\0')
-		quote = '\'';
+		quote = quote_needs_escape(s) ? '"' : '\'';
 	if (arg[0] != ' ' && arg[1] == '\0' && (quote != 0 || arg[0] == '~'))
 		return xasprintf("\\%c", arg[0]);
 

@@ -4,7 +4,9 @@
  * counts display columns. */
 #include "server/format.h"
 
+#include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,8 +83,23 @@ static unsigned width_of(const char *s)
 	return w;
 }
 
+/* The argument of =N and pN. As in tmux, anything but a whole number
+ * within an int's range (less its most negative value, whose negation
+ * would not fit) counts as no argument. */
+static int modifier_number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < -INT_MAX || v > INT_MAX)
+		return 0;
+	return (int)v;
+}
+
 /* The first N columns of S (N > 0), or the last -N. */
-static char *trim(const char *s, long n)
+static char *trim(const char *s, int n)
 {
 	size_t len = strlen(s), i = 0, start = 0, end = len;
 	unsigned w = 0, total = width_of(s);
@@ -148,27 +165,38 @@ static char *dirname_of(const char *s)
 	return xstrndup(s, len);
 }
 
-/* #{s/RE/WITH/:x}: every match of the extended regular expression. */
+/* #{s/RE/WITH/:x}: every match of the extended regular expression, as sed's
+ * s///g takes them: an empty match right where the previous match ended is
+ * not one. After an empty match the scan steps over a whole character, so
+ * the replacement never lands inside a UTF-8 sequence. */
 static char *substitute(const char *s, const char *re, const char *with)
 {
 	regex_t r;
 	regmatch_t m;
 	struct buf b;
 	const char *p = s;
+	int after_match = 0;
+	uint32_t cp;
 
-	if (regcomp(&r, re, REG_EXTENDED) != 0)
+	if (*s == '\0' || regcomp(&r, re, REG_EXTENDED) != 0)
 		return xstrdup(s);
 	buf_init(&b);
-	while (*p != '\0' && regexec(&r, p, 1, &m, p == s ? 0 : REG_NOTBOL) == 0) {
-		buf_add(&b, p, (size_t)m.rm_so);
-		buf_add(&b, with, strlen(with));
-		if (m.rm_eo == m.rm_so) {
-			if (p[m.rm_eo] == '\0')
+	while (regexec(&r, p, 1, &m, p == s ? 0 : REG_NOTBOL) == 0) {
+		const char *at = p + m.rm_eo;
+		int empty = m.rm_eo == m.rm_so;
+		if (!empty || m.rm_so != 0 || !after_match) {
+			buf_add(&b, p, (size_t)m.rm_so);
+			buf_add(&b, with, strlen(with));
+		}
+		after_match = !empty;
+		p = at;
+		if (empty) {
+			if (*at == '\0')
 				break;
-			buf_add(&b, p + m.rm_eo, 1);
-			p += m.rm_eo + 1;
-		} else
-			p += m.rm_eo;
+			size_t step = utf8_decode((const uint8_t *)at, strlen(at), &cp);
+			buf_add(&b, at, step);
+			p = at + step;
+		}
 	}
 	buf_add(&b, p, strlen(p));
 	buf_add_u8(&b, '\0');
@@ -280,7 +308,7 @@ static char *replace(const char *body, size_t len, const struct format_ctx *ctx,
 	}
 
 	/* Modifiers "m1;m2:" before the variable. */
-	long trim_n = 0, pad = 0;
+	int trim_n = 0, pad = 0;
 	int literal = 0, base = 0, dir = 0, length = 0, width = 0;
 	char *sub_re = NULL, *sub_with = NULL;
 	char *name = copy;
@@ -293,9 +321,9 @@ static char *replace(const char *body, size_t len, const struct format_ctx *ctx,
 		name = colon + 1;
 		for (char *m = strtok(copy, ";"); m != NULL; m = strtok(NULL, ";")) {
 			if (m[0] == '=')
-				trim_n = strtol(m + 1, NULL, 10);
+				trim_n = modifier_number(m + 1);
 			else if (m[0] == 'p')
-				pad = strtol(m + 1, NULL, 10);
+				pad = modifier_number(m + 1);
 			else if (strcmp(m, "l") == 0)
 				literal = 1;
 			else if (strcmp(m, "b") == 0)

@@ -683,22 +683,26 @@ static unsigned resize_pane_shrink(struct cell *lc, int type, int needed)
 	return size;
 }
 
+/* PANE or its ancestor that is a child of a TYPE split (NULL if none):
+ * the cell whose border a resize of PANE in that direction moves. */
+static struct cell *cell_in_split(struct cell *root, int pane, int type)
+{
+	struct cell *lc = cell_find(root, pane);
+
+	while (lc != NULL && lc->parent != NULL && lc->parent->type != type)
+		lc = lc->parent;
+	return lc == NULL || lc->parent == NULL ? NULL : lc;
+}
+
 /* Move the border after PANE's ancestor in a TYPE split by CHANGE. */
 static void resize_pane(struct layout *l, int pane, int type, int change, int opposite)
 {
-	struct cell *lc = cell_find(l->root, pane), *lcparent;
+	struct cell *lc = cell_in_split(l->root, pane, type);
 	int needed;
 
 	if (lc == NULL)
 		return;
-	lcparent = lc->parent;
-	while (lcparent != NULL && lcparent->type != type) {
-		lc = lcparent;
-		lcparent = lc->parent;
-	}
-	if (lcparent == NULL)
-		return;
-	if (lc == lcparent->last)
+	if (lc == lc->parent->last)
 		lc = lc->prev;
 
 	needed = change;
@@ -740,52 +744,43 @@ void layout_resize_pane(struct layout *l, int pane, int dir, unsigned n)
 
 void layout_resize_pane_to(struct layout *l, int pane, int type, unsigned new_size)
 {
-	struct cell *lc, *lcparent;
+	struct cell *lc;
 	long long change, size;
 
 	layout_unzoom(l);
-	lc = cell_find(l->root, pane);
+	lc = cell_in_split(l->root, pane, type);
 	if (lc == NULL)
-		return;
-	lcparent = lc->parent;
-	while (lcparent != NULL && lcparent->type != type) {
-		lc = lcparent;
-		lcparent = lc->parent;
-	}
-	if (lcparent == NULL)
 		return;
 	size = cell_size(lc, type);
 	if (new_size > INT_MAX / 2)
 		new_size = INT_MAX / 2;
-	if (lc == lcparent->last)
+	if (lc == lc->parent->last)
 		change = size - (long long)new_size;
 	else
 		change = (long long)new_size - size;
 	resize_pane(l, pane, type, (int)change, 1);
 }
 
+/* Resize the tree at ROOT from HAVE to WANT in the TYPE direction, never
+ * below its minimum. */
+static void resize_tree_axis(struct cell *root, int type, unsigned have, unsigned want)
+{
+	long long change = (long long)want - have, limit;
+
+	limit = resize_check(root, type);
+	if (change < 0 && change < -limit)
+		change = -limit;
+	if (limit == 0)
+		change = want <= have ? 0 : (long long)want - have;
+	if (change != 0)
+		resize_adjust(root, type, (int)change);
+}
+
 /* Resize the tree at ROOT to SX x SY, never below its minimum. */
 static void resize_tree(struct cell *root, unsigned sx, unsigned sy)
 {
-	long long change, limit;
-
-	change = (long long)sx - root->sx;
-	limit = resize_check(root, LAYOUT_LEFTRIGHT);
-	if (change < 0 && change < -limit)
-		change = -limit;
-	if (limit == 0)
-		change = sx <= root->sx ? 0 : (long long)sx - root->sx;
-	if (change != 0)
-		resize_adjust(root, LAYOUT_LEFTRIGHT, (int)change);
-
-	change = (long long)sy - root->sy;
-	limit = resize_check(root, LAYOUT_TOPBOTTOM);
-	if (change < 0 && change < -limit)
-		change = -limit;
-	if (limit == 0)
-		change = sy <= root->sy ? 0 : (long long)sy - root->sy;
-	if (change != 0)
-		resize_adjust(root, LAYOUT_TOPBOTTOM, (int)change);
+	resize_tree_axis(root, LAYOUT_LEFTRIGHT, root->sx, sx);
+	resize_tree_axis(root, LAYOUT_TOPBOTTOM, root->sy, sy);
 	fix_offsets(root);
 }
 
@@ -1168,6 +1163,10 @@ static struct cell *construct(struct cell *parent, const char **sp, int depth)
 		if (parse_uint(&s, &id) != 0 || *s == 'x')
 			s = saved;
 	}
+	/* A zero side would be a pane nothing can be drawn in, and a huge one a
+	 * grid the daemon cannot allocate. */
+	if (sx < 1 || sy < 1 || sx > LAYOUT_SIZE_MAX || sy > LAYOUT_SIZE_MAX)
+		return NULL;
 	c = cell_create(parent);
 	cell_set_size(c, sx, sy, xoff, yoff);
 	switch (*s) {
@@ -1195,7 +1194,9 @@ static struct cell *construct(struct cell *parent, const char **sp, int depth)
 			goto fail;
 		cell_insert_tail(c, ch);
 	} while (*s == ',');
-	if (*s != close)
+	/* A split of one is never dumped, and removing cells to match the pane
+	 * count assumes every split keeps a sibling. */
+	if (*s != close || c->first == c->last)
 		goto fail;
 	*sp = s + 1;
 	return c;
@@ -1295,6 +1296,8 @@ int layout_apply_string(struct layout *l, const char *s, const char **cause)
 			lc->sx = sx - 1;
 			lc->sy = sy - 1;
 		}
+		if (lc->sx > LAYOUT_SIZE_MAX || lc->sy > LAYOUT_SIZE_MAX)
+			goto fail;
 	}
 	if (!check_cell(lc)) {
 		*cause = "size mismatch after applying layout";

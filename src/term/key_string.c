@@ -166,6 +166,10 @@ uint64_t key_string_lookup_string(const char *s)
 			return KEY_UNKNOWN;
 		modifiers &= ~KEY_CTRL;
 	}
+	/* C-? is DEL itself, so a control DEL (C-DEL, ^DEL) is plain DEL:
+	 * otherwise it would print as C-C-?, which reads back as DEL. */
+	if (key == 127)
+		modifiers &= ~KEY_CTRL;
 	return key | modifiers;
 }
 

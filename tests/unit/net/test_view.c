@@ -615,6 +615,65 @@ static void test_bad_diffs(void **state)
 	view_free(full);
 }
 
+/* Names obey the cells' rule on both sides: the builder cleans what it is
+ * given (a control to '?', a stray byte to U+FFFD, the length cut at a
+ * character), and view_apply refuses a name that breaks it. */
+static void test_names_clean(void **state)
+{
+	struct view *v = view_create(), *t;
+	struct buf d;
+	char long_name[VIEW_NAME_MAX + 2];
+
+	(void)state;
+	view_set_session(v, "a\x1b[31m\xc2\x9b" "b\x7f\xff\xc3\xa9\xed\xa0\x80");
+	assert_string_equal(v->session, "a?[31m?b?\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	view_set_key_table(v, "\xc0\xafx");
+	assert_string_equal(v->key_table, "\xef\xbf\xbd\xef\xbf\xbdx");
+	{
+		struct view_window w[1] = { { 0, VIEW_WINDOW_CURRENT, "\xc2\x85w" } };
+		view_set_windows(v, w, 1);
+		assert_string_equal(v->window[0].name, "?w");
+	}
+	/* One byte short of the limit, then a two-byte character: it goes. */
+	memset(long_name, 'n', VIEW_NAME_MAX - 1);
+	memcpy(long_name + VIEW_NAME_MAX - 1, "\xc3\xa9", 3);
+	view_set_session(v, long_name);
+	assert_int_equal(strlen(v->session), VIEW_NAME_MAX - 1);
+	/* What the builder made, the other side takes. */
+	buf_init(&d);
+	t = view_create();
+	view_diff(t, v, &d);
+	assert_int_equal(view_apply(t, d.data, d.len), 0);
+	assert_true(view_equal(t, v));
+	view_free(t);
+	buf_free(&d);
+	view_free(v);
+
+	static const uint8_t bad[][8] = {
+		{ 0x02, 0x02, 0xc2, 0x9b, 0x00 },       /* C1 CSI */
+		{ 0x02, 0x01, 0xff, 0x00 },             /* not UTF-8 */
+		{ 0x02, 0x01, 0x7f, 0x00 },             /* DEL */
+		{ 0x02, 0x02, 0xc0, 0xaf, 0x00 },       /* overlong '/' */
+		{ 0x02, 0x03, 0xed, 0xa0, 0x80, 0x00 }, /* a surrogate */
+		{ 0x02, 0x02, 0xc3, 0x28, 0x00 },       /* a broken sequence */
+		{ 0x02, 0x02, 'a', 0x00, 0x00 },        /* NUL */
+		{ 0x02, 0x02, 0xc3, 0xa9, 0x00 },       /* fine: é */
+	};
+	static const size_t len[] = { 5, 4, 4, 5, 6, 5, 5, 5 };
+	for (size_t i = 0; i < RMUX_NITEMS(bad); i++) {
+		t = view_create();
+		int rc = view_apply(t, bad[i], len[i]);
+		if (i + 1 < RMUX_NITEMS(bad)) {
+			if (rc >= 0)
+				fail_msg("bad name %zu accepted", i);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_string_equal(t->session, "\xc3\xa9");
+		}
+		view_free(t);
+	}
+}
+
 static void test_transport_ops(void **state)
 {
 	struct view *empty, *full;
@@ -686,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_random_roundtrips),
 		cmocka_unit_test(test_bad_diffs),
+		cmocka_unit_test(test_names_clean),
 		cmocka_unit_test(test_transport_ops),
 		cmocka_unit_test(test_doc_example),
 	};

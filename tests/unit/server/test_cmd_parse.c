@@ -242,6 +242,34 @@ static void test_quote_roundtrip(void **state)
 	}
 }
 
+/* A word with a double quote would go in single quotes, where a backslash
+ * escape reads back as itself; with an escape in it rmux uses double
+ * quotes instead (tmux 3.3a prints '\\"' for \" and so loses the word). */
+static void test_quote_escape_in_dquotes(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "\\\"", "\"\\\\\\\"\"" },
+		{ "x\"\001", "\"x\\\"\\001\"" },
+		{ "\x80\"", "\"\\200\\\"\"" },
+		{ "a\"b\x7f", "\"a\\\"b\\177\"" },
+		/* Nothing to escape: single quotes as before. */
+		{ "a\"\xc3\xa9", "'a\"\xc3\xa9'" },
+	};
+	struct cmd_parse_opts o = { test_env, NULL, 0 };
+
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		struct cmd_parse_result r;
+		char *q = cmd_parse_quote(pairs[i][0]);
+		assert_string_equal(q, pairs[i][1]);
+		assert_int_equal(cmd_parse_string(q, strlen(q), &o, &r), 0);
+		assert_int_equal(r.ncmds, 1);
+		assert_int_equal(r.cmds[0].argc, 1);
+		assert_string_equal(r.cmds[0].argv[0], pairs[i][0]);
+		cmd_parse_result_free(&r);
+		free(q);
+	}
+}
+
 /* Pseudo-random bytes never crash the parser and leak nothing. */
 static void test_garbage(void **state)
 {
@@ -277,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_quote_roundtrip),
+		cmocka_unit_test(test_quote_escape_in_dquotes),
 		cmocka_unit_test(test_garbage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

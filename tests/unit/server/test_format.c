@@ -149,6 +149,40 @@ static void test_deep_and_garbage(void **state)
 	assert_true(format_true("00"));
 }
 
+/* Out-of-range =N and pN arguments are ignored as tmux 3.3a ignores them
+ * (it printed the untrimmed, unpadded value for each of these), and an
+ * empty s/// match never splits a UTF-8 character (tmux 3.3a does). */
+static void test_numbers_and_empty_match(void **state)
+{
+	static const char *const more[][2] = {
+		{ "#{=-9223372036854775808:session_name}", "sess" },
+		{ "#{=9223372036854775808:session_name}", "sess" },
+		{ "#{=4294967298:session_name}", "sess" },
+		{ "#{=2147483648:session_name}", "sess" },
+		{ "#{=2x:session_name}", "sess" },
+		{ "#{=+2:session_name}", "se" },
+		{ "#{=-2147483647:session_name}", "sess" },
+		{ "#{p-9223372036854775808:session_name}|", "sess|" },
+		{ "#{p4294967300:session_name}|", "sess|" },
+		{ "#{p-6:session_name}|", "  sess|" },
+		/* Empty matches as GNU sed's s///g finds them. */
+		{ "#{s/x*/-/:pane_title}", "-h-\xc3\xa9-l-l-o- -w-\xc3\xb6-r-l-d-" },
+		{ "#{s/l*/./:pane_title}", ".h.\xc3\xa9.o. .w.\xc3\xb6.r.d." },
+		{ "#{s/$/-/:session_name}|#{s/^/-/:session_name}", "sess-|-sess" },
+		{ "#{s/x*/-/:empty}", "" },
+	};
+	struct format_ctx ctx = { vars, NULL };
+
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+		char *got = format_expand(more[i][0], &ctx);
+		int same = strcmp(got, more[i][1]) == 0;
+		if (!same)
+			print_message("%s: want [%s] got [%s]\n", more[i][0], more[i][1], got);
+		free(got);
+		assert_true(same);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_lazy_branches),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_deep_and_garbage),
+		cmocka_unit_test(test_numbers_and_empty_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

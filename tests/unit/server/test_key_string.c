@@ -147,12 +147,37 @@ static void test_all_codes_roundtrip(void **state)
 	assert_true(key_string_lookup_string(buf) == 0x10ffff);
 }
 
+/* A control DEL, whichever way it is written, is DEL: tmux 3.3a read
+ * "C-<DEL>" as C-? too, but "^<DEL>" as a key it then printed as "C-C-?",
+ * a name that reads back as DEL; rmux reads both as DEL. */
+static void test_ctrl_del(void **state)
+{
+	static const char *const dels[] = { "C-\x7f", "^\x7f", "c-\x7f", "^?", "C-?", "C-C-?" };
+	char buf[KEY_STRING_MAX];
+
+	for (size_t i = 0; i < sizeof dels / sizeof dels[0]; i++) {
+		uint64_t key = key_string_lookup_string(dels[i]);
+		if (key != 0x7f)
+			fail_msg("%s: read as %#llx", dels[i], (unsigned long long)key);
+		assert_string_equal(key_string_lookup_key(key, buf), "C-?");
+	}
+	/* Other modifiers stay. */
+	uint64_t key = key_string_lookup_string("M-C-\x7f");
+	assert_true(key == (0x7f | KEY_META));
+	key_string_lookup_key(key, buf);
+	assert_string_equal(buf, "M-C-?");
+	assert_true(key_string_lookup_string(buf) == key);
+	/* C-BSpace is a different key and keeps its C-. */
+	assert_true(key_string_lookup_string("C-BSpace") == (KEY_BSPACE | KEY_CTRL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_all_codes_roundtrip),
+		cmocka_unit_test(test_ctrl_del),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

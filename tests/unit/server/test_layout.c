@@ -225,6 +225,64 @@ static void test_deep_string_refused(void **state)
 	layout_free(l);
 }
 
+/* BODY behind its right checksum, so only the layout itself is judged. */
+static int apply_body(struct layout *l, const char *body, const char **cause)
+{
+	unsigned csum = 0;
+	char s[512];
+
+	for (const char *p = body; *p != '\0'; p++) {
+		csum = ((csum >> 1) + ((csum & 1) << 15)) & 0xffff;
+		csum = (csum + (unsigned char)*p) & 0xffff;
+	}
+	snprintf(s, sizeof s, "%04x,%s", csum, body);
+	return layout_apply_string(l, s, cause);
+}
+
+static void test_string_bad_sizes(void **state)
+{
+	struct layout *one = layout_create(80, 24, 0);
+	struct layout *two = layout_create(80, 24, 0);
+	const char *cause;
+	unsigned sx, sy;
+	char *before;
+
+	layout_split(two, 0, LAYOUT_LEFTRIGHT, -1, 0, 1);
+	before = layout_dump(two, 0);
+	/* Zero and oversized sides, of the window or of a pane. */
+	assert_int_equal(apply_body(one, "0x0,0,0", &cause), -1);
+	assert_string_equal(cause, "invalid layout");
+	assert_int_equal(apply_body(one, "80x10001,0,0", &cause), -1);
+	assert_string_equal(cause, "invalid layout");
+	assert_int_equal(apply_body(two, "80x24,0,0{80x24,0,0,0x24,81,0}", &cause), -1);
+	assert_string_equal(cause, "invalid layout");
+	/* Children each in range, but adding up to a window too wide. */
+	assert_int_equal(apply_body(two, "10001x5,0,0{5000x5,0,0,5000x5,5001,0}", &cause), -1);
+	assert_string_equal(cause, "invalid layout");
+	/* A split with a single child, with as many and fewer panes. */
+	assert_int_equal(apply_body(two, "3x1,0,0{1x1,0,0,1x1,2,0{1x1,2,0}}", &cause), -1);
+	assert_string_equal(cause, "invalid layout");
+	assert_int_equal(apply_body(one, "3x1,0,0{1x1,0,0,1x1,2,0{1x1,2,0}}", &cause), -1);
+	assert_int_equal(apply_body(one, "1x1,0,0{1x1,0,0}", &cause), -1);
+	char *after = layout_dump(two, 0);
+	assert_string_equal(before, after);
+	free(after);
+	layout_window_size(one, &sx, &sy);
+	assert_int_equal(sx, 80);
+	assert_int_equal(sy, 24);
+	/* The limit itself is allowed. */
+	assert_int_equal(apply_body(two, "10000x5,0,0{4999x5,0,0,5000x5,5000,0}", &cause), 0);
+	layout_window_size(two, &sx, &sy);
+	assert_int_equal(sx, 10000);
+	assert_int_equal(sy, 5);
+	assert_int_equal(apply_body(one, "1x10000,0,0", &cause), 0);
+	layout_window_size(one, &sx, &sy);
+	assert_int_equal(sy, 10000);
+	free(before);
+	layout_free(one);
+	layout_free(two);
+}
+
 static void test_no_space(void **state)
 {
 	struct layout *l = layout_create(3, 3, 0);
@@ -270,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_string_roundtrip),
 		cmocka_unit_test(test_string_fewer_panes),
 		cmocka_unit_test(test_deep_string_refused),
+		cmocka_unit_test(test_string_bad_sizes),
 		cmocka_unit_test(test_no_space),
 		cmocka_unit_test(test_parse_size),
 	};
