@@ -45,7 +45,8 @@ void grid_insert_cells(struct grid *g, unsigned x, unsigned y, unsigned n, const
 /* Delete N cells at x on row y, shifting the rest left and filling with BLANK. */
 void grid_delete_cells(struct grid *g, unsigned x, unsigned y, unsigned n, const struct cell *blank);
 /* Change the size without reflow: rows and columns are cut or padded with
- * default blanks at the bottom and right. */
+ * default blanks at the bottom and right. A wide character cut in half
+ * becomes a blank in its colours. */
 void grid_resize(struct grid *g, unsigned cols, unsigned rows);
 /* Mark row y changed: gives it a fresh dirty value (unique in the grid).
  * Code that writes cells directly (the parser's fast path) calls this.

@@ -234,6 +234,11 @@ void grid_resize(struct grid *g, unsigned cols, unsigned rows)
 			r->cells = xreallocarray(r->cells, cols ? cols : 1, sizeof *r->cells);
 			if (cols > g->cols)
 				grid_fill_cells(r->cells + g->cols, cols - g->cols, &grid_default_blank);
+			else if (cols > 0 && (r->cells[cols - 1].attr & CELL_WIDE)) {
+				/* Its tail was cut off: a blank in its colours. */
+				r->cells[cols - 1].ch = ' ';
+				r->cells[cols - 1].attr &= (uint16_t)~CELL_SHAPE_MASK;
+			}
 			grid_stamp(g, y);
 		}
 		g->cols = cols;

@@ -9,12 +9,24 @@
  *   hdr                  HIST_H_* bits
  *   [varint flags]       ROW_* bits other than ROW_WRAPPED (HIST_H_EXTRA)
  *   varint ncells        cells the line holds (trailing default blanks cut)
- *   [varint textlen]     absent with HIST_H_PLAIN, where textlen == ncells
- *   text                 one item per glyph (see below)
- *   [runs]               with HIST_H_RUNS: (varint cells, change mask,
- *                        changed fields) until ncells are covered; each
+ *   text                 with HIST_H_PLAIN ncells ASCII bytes, else one
+ *                        item per glyph (see below) until ncells are
+ *                        covered
+ *   [runs]               with HIST_H_RUNS, until ncells are covered; each
  *                        run's style is relative to the previous one,
  *                        the first to the default style
+ *
+ * Runs come in two forms. With HIST_H_FGRUNS every run changes only the
+ * foreground, to a palette colour (syntax colouring, ls, compilers): the
+ * run lengths as nibbles, low first (1-15 ends a length, 0 adds 15 and
+ * goes on), padded to a byte, then one palette index a run: about 1.5
+ * bytes a run. Otherwise each run is an op byte:
+ *   0x01-0x7f            that many cells, the fg becomes the palette
+ *                        colour in the next byte, nothing else changes
+ *   0x00                 the same with a varint length first
+ *   0x80 | len << 4 | mask
+ *                        len 1-7 cells (0: a varint length follows), then
+ *                        the fields in mask (HIST_R_*) in that order
  *
  * Text items: a scalar in UTF-8 form (any value below 0x200000, so every
  * cell round-trips even if it holds no valid character) is one glyph,
@@ -42,6 +54,7 @@
 #define HIST_H_RUNS 0x02u
 #define HIST_H_EXTRA 0x04u
 #define HIST_H_PLAIN 0x08u
+#define HIST_H_FGRUNS 0x10u
 
 /* Text markers (never the first byte of a UTF-8 form). */
 #define HIST_T_CLUSTER 0xffu /* len, bytes: a CELL_CLUSTER glyph */
@@ -67,11 +80,19 @@ struct hist_block {
 	uint32_t used;
 };
 
+/* A line's place: its block's absolute number modulo 2^16 (fewer than
+ * HIST_MAX_BLOCKS are ever held, so that is unambiguous) and its offset
+ * (blocks are at most 64 KiB, and a longer line has a block of its own at
+ * offset 0). */
 struct hist_line {
-	uint32_t block; /* absolute block number */
-	uint32_t off;
+	uint16_t block;
+	uint16_t off;
 };
-static_assert(sizeof(struct hist_line) == 8, "index entries must stay 8 bytes");
+static_assert(sizeof(struct hist_line) == 4, "index entries must stay 4 bytes");
+static_assert(HIST_BLOCK_MAX <= 65536u, "offsets must fit 16 bits");
+
+/* Blocks held at most (4 GiB of history): past it the oldest block goes. */
+#define HIST_MAX_BLOCKS 65535u
 
 struct history {
 	unsigned limit;
@@ -156,9 +177,9 @@ static struct hist_line *hist_entry(const struct history *h, unsigned i)
 	return &h->line[k];
 }
 
-static struct hist_block *hist_block_of(const struct history *h, uint32_t block)
+static struct hist_block *hist_block_of(const struct history *h, uint16_t block)
 {
-	return &h->block[block - h->block_base];
+	return &h->block[(uint16_t)(block - (uint16_t)h->block_base)];
 }
 
 /* Give block 0 back (to the spare slot or the allocator). */
@@ -194,8 +215,8 @@ static void hist_drop_oldest(struct history *h, unsigned n)
 		h->head = 0;
 		return;
 	}
-	uint32_t keep = hist_entry(h, 0)->block;
-	while (h->block_base != keep)
+	uint16_t keep = hist_entry(h, 0)->block;
+	while ((uint16_t)h->block_base != keep)
 		hist_release_first_block(h);
 }
 
@@ -246,6 +267,16 @@ static uint8_t *hist_room(struct history *h, size_t len)
 		size = HIST_BLOCK_MAX;
 	if (size < len)
 		size = len;
+	if (h->nblocks >= HIST_MAX_BLOCKS) {
+		/* Block numbers must stay unambiguous in 16 bits: the lines
+		 * of the oldest block go. */
+		unsigned n = 0;
+		uint16_t first = (uint16_t)h->block_base;
+
+		while (n < h->size && hist_entry(h, n)->block == first)
+			n++;
+		hist_drop_oldest(h, n);
+	}
 	if (h->nblocks == h->block_alloc) {
 		h->block_alloc = h->block_alloc ? h->block_alloc * 2 : 8;
 		h->block = xreallocarray(h->block, h->block_alloc, sizeof *h->block);
@@ -269,7 +300,7 @@ static uint8_t *hist_room(struct history *h, size_t len)
 static void hist_commit(struct history *h, size_t len)
 {
 	struct hist_block *b = &h->block[h->nblocks - 1];
-	struct hist_line at = { h->block_base + h->nblocks - 1, b->used };
+	struct hist_line at = { (uint16_t)(h->block_base + h->nblocks - 1), (uint16_t)b->used };
 
 	b->used += (uint32_t)len;
 	if (h->size == h->cap) {
@@ -478,29 +509,54 @@ static unsigned hist_encode_glyph(struct history *h, size_t *tlen, const struct 
 	return consumed;
 }
 
+static int hist_is_palette(uint32_t colour)
+{
+	return (colour & 0xffffff00u) == COLOUR_PALETTE;
+}
+
+/* Does CUR differ from PREV only in a palette foreground? */
+static int hist_fg_only(const struct cell *prev, const struct cell *cur)
+{
+	return hist_is_palette(cur->fg) && cur->bg == prev->bg && cur->link == prev->link &&
+	       ((cur->attr ^ prev->attr) & ATTR_STYLE_MASK) == 0;
+}
+
 static void hist_encode_run(struct history *h, size_t *rlen, unsigned n, const struct cell *prev,
 			    const struct cell *cur)
 {
 	uint8_t *p = hist_scratch(&h->runs, &h->runs_cap, *rlen, 32);
-	uint8_t *mask;
 
-	p = hist_put_varint(p, n);
-	mask = p++;
-	*mask = 0;
+	if (hist_fg_only(prev, cur)) {
+		if (n < 0x80u) {
+			*p++ = (uint8_t)n;
+		} else {
+			*p++ = 0;
+			p = hist_put_varint(p, n);
+		}
+		*p++ = (uint8_t)cur->fg;
+		*rlen = (size_t)(p - h->runs);
+		return;
+	}
+
+	uint8_t *op = p++;
+
+	*op = (uint8_t)(0x80u | (n < 8 ? n << 4 : 0));
+	if (n >= 8)
+		p = hist_put_varint(p, n);
 	if (cur->fg != prev->fg) {
-		*mask |= HIST_R_FG;
+		*op |= HIST_R_FG;
 		p = hist_put_colour(p, cur->fg);
 	}
 	if (cur->bg != prev->bg) {
-		*mask |= HIST_R_BG;
+		*op |= HIST_R_BG;
 		p = hist_put_colour(p, cur->bg);
 	}
 	if ((cur->attr & ATTR_STYLE_MASK) != (prev->attr & ATTR_STYLE_MASK)) {
-		*mask |= HIST_R_ATTR;
+		*op |= HIST_R_ATTR;
 		p = hist_put_varint(p, cur->attr & ATTR_STYLE_MASK);
 	}
 	if (cur->link != prev->link) {
-		*mask |= HIST_R_LINK;
+		*op |= HIST_R_LINK;
 		p = hist_put_varint(p, cur->link);
 	}
 	*rlen = (size_t)(p - h->runs);
@@ -635,6 +691,40 @@ static unsigned hist_run_end(const struct cell *cells, unsigned start, unsigned 
 	return k;
 }
 
+/* Nibbles a run of LEN cells takes in the HIST_H_FGRUNS form. */
+static unsigned hist_fg_nibbles(unsigned len)
+{
+	return len / 15 + (len % 15 != 0);
+}
+
+/* Write the NRUNS runs of CELLS[0..USED), each of which changes only a
+ * palette foreground, in the HIST_H_FGRUNS form (NIBBLES length nibbles)
+ * over the scratch runs; returns its length. */
+static size_t hist_encode_fgruns(struct history *h, const struct cell *cells, unsigned used,
+				 unsigned nruns, size_t nibbles)
+{
+	size_t len = (nibbles + 1) / 2 + nruns, at = 0;
+	uint8_t *p = hist_scratch(&h->runs, &h->runs_cap, 0, len);
+	uint8_t *colour = p + (nibbles + 1) / 2;
+	unsigned r = 0;
+
+	memset(p, 0, (nibbles + 1) / 2);
+	for (unsigned start = 0; start < used; r++) {
+		unsigned k = hist_run_end(cells, start, used), n = k - start;
+
+		/* 15 goes as 15, 16 as 0 1, 30 as 0 15. */
+		while (n > 15) {
+			at++;
+			n -= 15;
+		}
+		p[at / 2] |= (uint8_t)(n << (4 * (at & 1)));
+		at++;
+		colour[r] = (uint8_t)cells[start].fg;
+		start = k;
+	}
+	return len;
+}
+
 void history_push(struct history *h, const struct cell *cells, unsigned cols, uint32_t flags,
 		  const struct clusters *c)
 {
@@ -714,24 +804,33 @@ void history_push(struct history *h, const struct cell *cells, unsigned cols, ui
 
 	static const struct cell def = { ' ', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 };
 	const struct cell *prev = &def;
+	unsigned nruns = 0, fg_only = 1;
+	size_t nibbles = 0;
 
-	for (unsigned start = 0; start < used;) {
+	for (unsigned start = 0; start < used; nruns++) {
 		unsigned k = hist_run_end(cells, start, used);
 
 		if (k == used && start == 0 && cell_same_style(&cells[0], &def))
 			break; /* one run in the default style: no runs at all */
 		hist_encode_run(h, &rlen, k - start, prev, &cells[start]);
+		fg_only &= (unsigned)hist_fg_only(prev, &cells[start]);
+		nibbles += hist_fg_nibbles(k - start);
 		prev = &cells[start];
 		start = k;
 	}
-	if (rlen > 0)
+	if (rlen > 0) {
 		hdr |= HIST_H_RUNS;
+		/* The packed form saves half a byte a short run. */
+		if (fg_only && (nibbles + 1) / 2 + nruns < rlen) {
+			rlen = hist_encode_fgruns(h, cells, used, nruns, nibbles);
+			hdr |= HIST_H_FGRUNS;
+		}
+	}
 
 	size_t len = 1 + (hdr & HIST_H_EXTRA ? hist_varint_len(flags & ~ROW_WRAPPED) : 0) +
-		     hist_varint_len(used) + hist_varint_len((uint32_t)tlen) + tlen + rlen;
+		     hist_varint_len(used) + tlen + rlen;
 	p = hist_room(h, len);
 	p = hist_put_header(p, hdr, flags, used);
-	p = hist_put_varint(p, (uint32_t)tlen);
 	memcpy(p, h->text, tlen);
 	if (rlen > 0)
 		memcpy(p + tlen, h->runs, rlen);
@@ -745,7 +844,7 @@ static int hist_decode(const struct history *h, const struct hist_line *e, struc
 	static const struct cell def = { ' ', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 };
 	const uint8_t *p = hist_block_of(h, e->block)->data + e->off;
 	uint8_t hdr = *p++;
-	uint32_t extra = 0, ncells, tlen;
+	uint32_t extra = 0, ncells;
 
 	if (hdr & HIST_H_EXTRA)
 		p = hist_get_varint(p, &extra);
@@ -765,20 +864,21 @@ static int hist_decode(const struct history *h, const struct hist_line *e, struc
 		return (int)ncells;
 	}
 
-	p = hist_get_varint(p, &tlen);
-	const uint8_t *t = p, *tend = p + tlen;
+	/* The text covers every cell; those past COLS are only skipped. */
+	const uint8_t *t = p;
 	unsigned x = 0;
 
-	while (t < tend && x < n) {
+	while (x < ncells) {
 		uint32_t tailch = HIST_TAIL_CH, v;
 		int shape = 0; /* 0 natural, 1 wide, 2 narrow, 3 lone */
-		struct cell *o = &out[x];
+		struct cell o = def;
 
-		*o = def;
 		if (*t == HIST_T_TAIL) {
 			t = hist_get_scalar(t + 1, &v);
-			o->ch = v;
-			o->attr = CELL_WIDE_TAIL;
+			o.ch = v;
+			o.attr = CELL_WIDE_TAIL;
+			if (x < n)
+				out[x] = o;
 			x++;
 			continue;
 		}
@@ -796,60 +896,99 @@ static int hist_decode(const struct history *h, const struct hist_line *e, struc
 		}
 		if (*t == HIST_T_CLUSTER) {
 			size_t len = t[1];
-			uint32_t id = c ? clusters_add(c, (const char *)t + 2, len) : UINT32_MAX;
+			uint32_t id = c != NULL && x < n ? clusters_add(c, (const char *)t + 2, len)
+						       : UINT32_MAX;
 
 			utf8_decode(t + 2, len, &v);
 			if (id != UINT32_MAX) {
-				o->ch = id;
-				o->attr = CELL_CLUSTER;
+				o.ch = id;
+				o.attr = CELL_CLUSTER;
 			} else {
-				o->ch = v;
+				o.ch = v;
 			}
 			t += 2 + len;
 		} else {
 			t = hist_get_scalar(t, &v);
-			o->ch = v;
+			o.ch = v;
 		}
 		if (shape == 0)
 			shape = v >= 0x300u && utf8_width(v) == 2 ? 1 : 2;
+		if (shape == 1 || shape == 3)
+			o.attr |= CELL_WIDE;
+		if (x < n)
+			out[x] = o;
 		x++;
-		if (shape == 3) {
-			o->attr |= CELL_WIDE;
-		} else if (shape == 1) {
-			o->attr |= CELL_WIDE;
+		if (shape == 1) {
 			if (x < n) {
 				out[x] = def;
 				out[x].ch = tailch;
 				out[x].attr = CELL_WIDE_TAIL;
-				x++;
 			}
+			x++;
 		}
 	}
-	for (unsigned i = x; i < cols; i++)
+	for (unsigned i = x < n ? x : n; i < cols; i++)
 		out[i] = def;
-	p = tend;
+	p = t;
 
-	if (hdr & HIST_H_RUNS) {
+	if (hdr & HIST_H_FGRUNS) {
+		/* Count the runs by their lengths to find the colours. */
+		const uint8_t *nib = p;
+		size_t at = 0, nruns = 0;
+
+		for (uint32_t cells = 0; cells < ncells; at++) {
+			unsigned v = nib[at / 2] >> (4 * (at & 1)) & 0x0fu;
+
+			cells += v ? v : 15;
+			nruns += v != 0;
+		}
+		const uint8_t *colour = nib + (at + 1) / 2;
+		unsigned pos = 0, r = 0;
+
+		at = 0;
+		while (pos < n && r < nruns) {
+			unsigned v, len = 0;
+
+			do {
+				v = nib[at / 2] >> (4 * (at & 1)) & 0x0fu;
+				len += v ? v : 15;
+				at++;
+			} while (v == 0);
+			unsigned end = len > n - pos ? n : pos + len;
+			uint32_t fg = COLOUR_PALETTE | colour[r++];
+
+			for (; pos < end; pos++)
+				out[pos].fg = fg;
+		}
+	} else if (hdr & HIST_H_RUNS) {
 		struct cell style = def;
 		unsigned at = 0;
 
 		while (at < n) {
 			uint32_t len, v;
-			uint8_t mask;
+			uint8_t op = *p++;
 
-			p = hist_get_varint(p, &len);
-			mask = *p++;
-			if (mask & HIST_R_FG)
-				p = hist_get_colour(p, &style.fg);
-			if (mask & HIST_R_BG)
-				p = hist_get_colour(p, &style.bg);
-			if (mask & HIST_R_ATTR) {
-				p = hist_get_varint(p, &v);
-				style.attr = (uint16_t)v;
-			}
-			if (mask & HIST_R_LINK) {
-				p = hist_get_varint(p, &v);
-				style.link = (uint16_t)v;
+			if (op < 0x80u) {
+				len = op;
+				if (len == 0)
+					p = hist_get_varint(p, &len);
+				style.fg = COLOUR_PALETTE | *p++;
+			} else {
+				len = op >> 4 & 0x07u;
+				if (len == 0)
+					p = hist_get_varint(p, &len);
+				if (op & HIST_R_FG)
+					p = hist_get_colour(p, &style.fg);
+				if (op & HIST_R_BG)
+					p = hist_get_colour(p, &style.bg);
+				if (op & HIST_R_ATTR) {
+					p = hist_get_varint(p, &v);
+					style.attr = (uint16_t)v;
+				}
+				if (op & HIST_R_LINK) {
+					p = hist_get_varint(p, &v);
+					style.link = (uint16_t)v;
+				}
 			}
 			unsigned end = len > n - at ? n : at + len;
 

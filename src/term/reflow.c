@@ -9,7 +9,8 @@
  * 2. If the width changes, every logical line (rows joined by ROW_WRAPPED)
  *    of the history and the screen is cut again at the new width; a wide
  *    character that would straddle the edge moves to the next row and
- *    leaves a blank that is not part of the text. The last ROWS rows are
+ *    leaves a blank that is not part of the text; at one column, where
+ *    none fits, it becomes a blank in its colours. The last ROWS rows are
  *    the screen, blank rows at the bottom included; the rest is history.
  *    The cursor keeps its offset in its logical line; one past the end of
  *    a full row becomes a pending wrap.
@@ -42,7 +43,6 @@ struct reflow {
 	unsigned len, cap;
 	uint64_t start;          /* logical offset of buf[0] */
 	int open;                /* a logical line is in progress */
-	int skip_tail;           /* drop a tail: its head went alone to a 1-column row */
 
 	struct cell *row;        /* one output row */
 	uint64_t rows_out;       /* rows produced so far */
@@ -57,6 +57,8 @@ struct reflow {
 
 static void reflow_append(struct reflow *r, const struct cell *cells, unsigned n)
 {
+	if (n == 0)
+		return;
 	if (r->len + n > r->cap) {
 		unsigned cap = r->cap ? r->cap : 256;
 
@@ -65,13 +67,23 @@ static void reflow_append(struct reflow *r, const struct cell *cells, unsigned n
 		r->buf = xreallocarray(r->buf, cap, sizeof *r->buf);
 		r->cap = cap;
 	}
+	if (r->cols > 1) {
+		memcpy(r->buf + r->len, cells, n * sizeof *cells);
+		r->len += n;
+		return;
+	}
+	/* A wide character cannot fit in one column: it becomes a blank in
+	 * its colours, as the screen drops one printed there. */
 	for (unsigned i = 0; i < n; i++) {
-		if (r->skip_tail && (cells[i].attr & CELL_WIDE_TAIL)) {
-			r->skip_tail = 0;
+		struct cell c = cells[i];
+
+		if (c.attr & CELL_WIDE_TAIL)
 			continue;
+		if (c.attr & CELL_WIDE) {
+			c.ch = ' ';
+			c.attr &= (uint16_t)~CELL_SHAPE_MASK;
 		}
-		r->skip_tail = 0;
-		r->buf[r->len++] = cells[i];
+		r->buf[r->len++] = c;
 	}
 }
 
@@ -104,16 +116,10 @@ static void reflow_cut(struct reflow *r)
 	while (r->len > r->cols) {
 		unsigned k = r->cols;
 
-		/* A wide character may not straddle the edge. */
-		if ((r->buf[k - 1].attr & CELL_WIDE) && (r->buf[k].attr & CELL_WIDE_TAIL)) {
-			if (k > 1) {
-				k--;
-			} else {
-				/* One column: the head goes alone, the tail is lost. */
-				memmove(r->buf + 1, r->buf + 2, (r->len - 2) * sizeof *r->buf);
-				r->len--;
-			}
-		}
+		/* A wide character may not straddle the edge (at one column
+		 * there are none: reflow_append made them blanks). */
+		if (k > 1 && (r->buf[k - 1].attr & CELL_WIDE) && (r->buf[k].attr & CELL_WIDE_TAIL))
+			k--;
 		reflow_emit(r, k, ROW_WRAPPED, 0);
 	}
 }
@@ -126,7 +132,6 @@ static void reflow_end_line(struct reflow *r, uint32_t flags)
 	reflow_emit(r, r->len, flags, 1);
 	r->open = 0;
 	r->start = 0;
-	r->skip_tail = 0;
 }
 
 /* Feed one source row: N cells of text and its FLAGS. CURSOR_X is the
@@ -142,9 +147,18 @@ static void reflow_feed(struct reflow *r, const struct cell *cells, unsigned n, 
 	if (cursor_x >= 0) {
 		unsigned px = (unsigned)cursor_x;
 
+		unsigned before = px < n ? px : n;
+
 		r->cursor_wanted = 1;
-		r->cursor_off = r->start + r->len + (px < n ? px : n);
+		r->cursor_off = r->start + r->len + before;
 		r->cursor_extra = px > n ? px - n : 0;
+		if (r->cols == 1) {
+			/* Tails are dropped at one column (see reflow_append). */
+			for (unsigned x = 0; x < before; x++) {
+				if (cells[x].attr & CELL_WIDE_TAIL)
+					r->cursor_off--;
+			}
+		}
 	}
 	reflow_append(r, cells, n);
 	if (flags & ROW_WRAPPED)

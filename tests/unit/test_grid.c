@@ -232,6 +232,29 @@ static void test_resize(void **state)
 	grid_free(g);
 }
 
+static void test_resize_cuts_wide(void **state)
+{
+	struct grid *g = grid_create(6, 1);
+	struct cell *c = grid_cell(g, 2, 0);
+
+	/* A wide character in columns 2-3, red on blue. */
+	c[0] = (struct cell){ 0x6f22, colour_palette(1), colour_palette(4), CELL_WIDE, 0 };
+	c[1] = (struct cell){ 0, colour_palette(1), colour_palette(4), CELL_WIDE_TAIL, 0 };
+	grid_resize(g, 4, 1);
+	assert_int_equal(grid_cell(g, 2, 0)->ch, 0x6f22);
+	assert_true(grid_cell(g, 3, 0)->attr & CELL_WIDE_TAIL);
+	/* Cut between head and tail: the head becomes a blank in its colours. */
+	grid_resize(g, 3, 1);
+	c = grid_cell(g, 2, 0);
+	assert_int_equal(c->ch, ' ');
+	assert_int_equal(c->attr & CELL_SHAPE_MASK, 0);
+	assert_int_equal(c->bg, colour_palette(4));
+	grid_resize(g, 6, 1);
+	for (unsigned x = 0; x < 6; x++)
+		assert_int_equal(grid_cell(g, x, 0)->attr & CELL_SHAPE_MASK, 0);
+	grid_free(g);
+}
+
 static void test_row_used(void **state)
 {
 	struct grid *g = grid_create(8, 1);
@@ -260,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_scroll_down),
 		cmocka_unit_test(test_insert_delete),
 		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_resize_cuts_wide),
 		cmocka_unit_test(test_row_used),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

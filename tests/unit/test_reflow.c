@@ -413,6 +413,103 @@ static void test_history_limit_respected(void **state)
 	term_free(t);
 }
 
+/* Every head is followed by its tail and every tail follows a head, on
+ * the screen and in every history line. */
+static void check_pairs(struct term *t)
+{
+	unsigned cols = t->g->cols, hs = t->h ? history_size(t->h) : 0;
+	struct cell *line = calloc(cols, sizeof *line);
+
+	assert_non_null(line);
+	for (unsigned i = 0; i < hs + t->g->rows; i++) {
+		const struct cell *row = line;
+
+		if (i < hs)
+			assert_true(history_get(t->h, i, line, cols, NULL, t->c) >= 0);
+		else
+			row = t->g->row[i - hs].cells;
+		for (unsigned x = 0; x < cols; x++) {
+			if (row[x].attr & CELL_WIDE)
+				assert_true(x + 1 < cols && (row[x + 1].attr & CELL_WIDE_TAIL));
+			if (row[x].attr & CELL_WIDE_TAIL)
+				assert_true(x > 0 && (row[x - 1].attr & CELL_WIDE));
+		}
+	}
+	free(line);
+}
+
+static void test_alternate_cuts_wide(void **state)
+{
+	/* No history: the grid is cut, and 字 loses its tail at the edge. */
+	struct term *t = term_new(20, 6, 0);
+
+	t->pen.bg = colour_palette(4);
+	term_write(t, "\xe6\xbc\xa2\xe5\xad\x97z");
+	term_resize(t, 3, 1);
+	check_pairs(t);
+	expect(t, "\xe6\xbc\xa2|", 2, 0, 0);
+	/* What is left of it is a blank in its colours. */
+	assert_int_equal(grid_cell(t->g, 2, 0)->ch, ' ');
+	assert_int_equal(grid_cell(t->g, 2, 0)->bg, colour_palette(4));
+	term_resize(t, 20, 6);
+	check_pairs(t);
+	expect(t, "\xe6\xbc\xa2||||||", 2, 0, 0);
+	term_free(t);
+
+	/* The same with history: 字 moves to the next row instead. */
+	t = term_new(20, 6, 1);
+	term_write(t, "\xe6\xbc\xa2\xe5\xad\x97z");
+	term_resize(t, 3, 1);
+	check_pairs(t);
+	expect(t, "\xe6\xbc\xa2|\xe5\xad\x97z|", 3, 0, 1);
+	term_free(t);
+}
+
+static void test_wide_one_column(void **state)
+{
+	/* A wide character cannot fit in one column: it becomes a blank, as
+	 * one printed on a 1-column screen is dropped. */
+	struct term *t = term_new(10, 4, 1);
+
+	term_write(t, "a\xe6\xbc\xa2" "b\n\xe5\xad\x97");
+	expect(t, "a\xe6\xbc\xa2" "b|\xe5\xad\x97|||", 2, 1, 0);
+	term_resize(t, 1, 4);
+	check_pairs(t);
+	expect(t, "a||b||||", 1, 1, 2);
+	assert_int_equal(t->pending, 1);
+	term_resize(t, 10, 4);
+	check_pairs(t);
+	expect(t, "a b||||", 1, 1, 0);
+	term_free(t);
+}
+
+static void test_wide_tail_survives_round_trip(void **state)
+{
+	/* Down to one column and back: nothing left a head without its tail
+	 * (a head cut alone used to meet a stranger as its tail). */
+	struct term *t = term_new(20, 6, 1);
+
+	term_write(t, "xx\xe6\xbc\xa2\xe5\xad\x97yy\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97"
+		      "\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\n\xe5\xad\x97");
+	check_pairs(t);
+	term_resize(t, 1, 1);
+	check_pairs(t);
+	term_resize(t, 20, 6);
+	check_pairs(t);
+	for (unsigned y = 0; y < 6; y++)
+		for (unsigned x = 0; x < 20; x++)
+			assert_false(grid_cell(t->g, x, y)->attr & (CELL_WIDE | CELL_WIDE_TAIL));
+	/* Odd widths on the way split pairs at the edge without losing one. */
+	term_write(t, "\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2");
+	for (unsigned w = 2; w < 12; w++) {
+		term_resize(t, w, 3);
+		check_pairs(t);
+	}
+	term_resize(t, 20, 6);
+	check_pairs(t);
+	term_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +524,9 @@ int main(void)
 		cmocka_unit_test(test_spaces_at_wrap_kept),
 		cmocka_unit_test(test_round_trip_many_lines),
 		cmocka_unit_test(test_history_limit_respected),
+		cmocka_unit_test(test_alternate_cuts_wide),
+		cmocka_unit_test(test_wide_one_column),
+		cmocka_unit_test(test_wide_tail_survives_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
