@@ -13,6 +13,8 @@ struct pane;
 
 #define CMD_OK 0
 #define CMD_ERROR 1
+/* wait-for blocked the caller: resume later (see cmd_execute_wait). */
+#define CMD_WAIT (-2)
 
 /* Where a command came from and where its output goes. */
 struct cmd_ctx {
@@ -21,17 +23,34 @@ struct cmd_ctx {
 	struct buf *err;
 	/* The pane the caller runs in (RMUX_PANE), if any. */
 	struct pane *cur_pane;
+	/* Who waits when wait-for blocks (NULL: nobody can, it returns). */
+	void *waiter;
 };
 
 /* Run ARGV (commands separated by ";" arguments) with REQ's cwd and
  * environment; output into OUT and ERR. Returns the exit status. */
 int cmd_execute(const struct ctlmsg_command *req, int argc, char **argv, struct buf *out,
     struct buf *err);
+/* The same for a caller that can wait (a control connection, WAITER):
+ * runs from command *NEXT of the list on; returns the exit status, or
+ * CMD_WAIT with *NEXT set to where to resume once cmd_wait_woken() named
+ * WAITER. */
+int cmd_execute_wait(const struct ctlmsg_command *req, int argc, char **argv, struct buf *out,
+    struct buf *err, void *waiter, size_t *next);
 /* Whether the command named NAME starts a server when none runs. */
 int cmd_starts_server(const char *name);
 /* Run one config file: commands in order, a bad line reported as
- * "FILE:LINE: message" into ERR and the rest still run. */
-void cmd_source_file(const char *path, struct buf *err);
+ * "FILE:LINE: message" into ERR and the rest still run. A missing file is
+ * an error unless QUIET. Returns 0, or -1 if anything failed. */
+int cmd_source_file(const char *path, int quiet, struct buf *out, struct buf *err);
+/* list-commands: every command (or ONLY) as "name (alias) usage". */
+int cmd_list_commands(struct cmd_ctx *ctx, const char *only, const char *fmt);
+
+/* wait-for channels. The control layer calls cmd_wait_cancel() when a
+ * waiting peer goes; wait-for calls control_wake() (control.h) for
+ * waiters it releases. */
+void cmd_wait_cancel(void *waiter);
+void cmd_wait_free_all(void);
 
 /* ---- for the command implementations (cmd_*.c) ---- */
 
@@ -56,6 +75,12 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_session_entries[];
 extern const struct cmd_entry cmd_window_entries[];
 extern const struct cmd_entry cmd_pane_entries[];
+extern const struct cmd_entry cmd_copy_entries[];
+extern const struct cmd_entry cmd_buffer_entries[];
+extern const struct cmd_entry cmd_keys_entries[];
+extern const struct cmd_entry cmd_option_entries[];
+extern const struct cmd_entry cmd_layout_entries[];
+extern const struct cmd_entry cmd_link_entries[];
 
 static inline int args_has(const struct args *a, int c)
 {

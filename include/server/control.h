@@ -11,6 +11,9 @@ void control_accept(int fd);
 /* Run the requests that arrived since the last loop turn. */
 void control_run_pending(void);
 size_t control_count(void);
+/* WAITER (a connection blocked in wait-for) may go on: its commands
+ * resume on the next loop turn. */
+void control_wake(void *waiter);
 void control_free_all(void);
 
 #endif

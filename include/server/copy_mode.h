@@ -49,6 +49,9 @@ void copy_mode_refresh(struct copy_mode *cm);
 void copy_mode_set_separators(struct copy_mode *cm, const char *separators);
 /* wrap-search (default on). */
 void copy_mode_set_wrap_search(struct copy_mode *cm, int on);
+/* copy-mode -e: scroll-down, page-down and halfpage-down that reach the
+ * bottom (scroll position 0) leave copy mode (COPY_MODE_CANCEL). */
+void copy_mode_set_scroll_exit(struct copy_mode *cm, int on);
 
 /* Run send-keys -X NAME ARGS... REPEAT times (send-keys -N; 0 is 1).
  * Returns COPY_MODE_* bits or COPY_MODE_UNKNOWN. copy-pipe* commands copy

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "server/pty.h"
@@ -12,12 +13,17 @@
 /* Most bytes read from one pane per loop turn: a flooding pane must not
  * starve the others or the control socket. */
 #define PANE_READ_SLICE (64u * 1024)
+/* Most bytes read from a pane whose program has gone, before closing. */
+#define PANE_DRAIN_MAX (1024u * 1024)
 
 #define PANE_F_EXITED 0x1u /* the child was reaped */
 #define PANE_F_EOF 0x2u    /* the pty gave EOF or an error */
+#define PANE_F_DEAD_SHOWN 0x4u /* remain-on-exit kept it: "Pane is dead" */
 
 struct window;
 struct event;
+struct copy_mode;
+struct options;
 
 struct pane {
 	int id;                 /* the N of %N */
@@ -33,6 +39,11 @@ struct pane {
 	struct event *ev_read;
 	struct event *ev_write;
 	struct buf out;         /* bytes for the program not yet written */
+	struct copy_mode *copy; /* copy mode (cmd_copy.c), NULL when not in it */
+	struct options *options; /* inherits the window's */
+	int argc;               /* the command, for respawn-pane */
+	char **argv;
+	time_t dead_time;
 	struct pane *next_all;
 };
 
@@ -55,5 +66,18 @@ int pane_is_dead(const struct pane *p);
 void pane_drain(struct pane *p);
 /* Note that PID exited with STATUS (from SIGCHLD); 1 if it was a pane. */
 int pane_child_exited(pid_t pid, int status);
+
+/* remain-on-exit: whether the dead P stays (on; failed and a non-zero
+ * status or a signal), and keeping it: the "Pane is dead" line at the
+ * bottom as tmux writes it, no more reads. */
+int pane_remains(const struct pane *p);
+void pane_show_dead(struct pane *p);
+/* respawn-pane: end the program if it still runs (SIGHUP) and start SP's
+ * on a fresh pty in the same pane; the screen is reset, history kept.
+ * Returns 0, or -1 with CAUSE. */
+int pane_respawn(struct pane *p, struct pty_spawn *sp, char **cause);
+/* After P moved to another window: its own options now fall back to the
+ * new window's. */
+void pane_reparent_options(struct pane *p);
 
 #endif

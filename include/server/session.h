@@ -1,5 +1,5 @@
-/* session.h — sessions, the server's list of them, and the few global
- * options the daemon core reads. */
+/* session.h — sessions, the server's list of them, and the global option
+ * sets every session, window and pane inherits from. */
 #ifndef RMUX_SERVER_SESSION_H
 #define RMUX_SERVER_SESSION_H
 
@@ -8,6 +8,7 @@
 
 struct window;
 struct pty_spawn;
+struct options;
 
 struct session {
 	int id;              /* the N of $N */
@@ -18,17 +19,17 @@ struct session {
 	struct window *windows; /* by index */
 	struct window *cur;
 	struct window *last;
+	struct options *options; /* inherits global_s_options */
 	struct session *next;
 };
 
-/* Global options the core needs until the options module is wired in. */
-struct server_options {
-	unsigned history_limit;
-	int base_index;
-	char *default_terminal;
-	char *default_shell;
-};
-extern struct server_options server_options;
+/* The server's options, the global session set and the global window set
+ * (which panes inherit through their window). */
+extern struct options *global_options;
+extern struct options *global_s_options;
+extern struct options *global_w_options;
+/* Defaults, then default-shell from $SHELL and default-terminal from what
+ * the host's terminfo can describe. */
 void server_options_init(void);
 void server_options_free(void);
 
@@ -59,5 +60,10 @@ void session_attach_window(struct session *s, struct window *w);
 int session_remove_window(struct session *s, struct window *w);
 void session_select_window(struct session *s, struct window *w);
 unsigned session_nwindows(const struct session *s);
+/* Give W (of S) the free index INDEX, keeping the list in order. */
+void session_move_window(struct session *s, struct window *w, int index);
+/* renumber-windows: indexes from base-index again, in order, if the
+ * session's option says so (or FORCE, for move-window -r). */
+void session_renumber_windows(struct session *s, int force);
 
 #endif

@@ -9,17 +9,20 @@ struct session;
 struct pane;
 struct layout;
 struct pty_spawn;
+struct options;
 
 struct window {
 	int id;              /* the N of @N */
 	int index;
 	char *name;          /* NULL: named after the active pane's program */
+	struct options *options; /* inherits global_w_options */
 	struct session *session;
 	struct layout *layout;
 	struct pane **panes; /* storage; pane order comes from the layout */
 	size_t npanes;
 	struct pane *active;
 	struct pane *last;
+	int last_preset;     /* select-layout's last preset, or -1 */
 	struct window *next; /* in the session, by index */
 };
 
@@ -42,8 +45,24 @@ int window_pane_index(const struct window *w, const struct pane *p);
 struct pane *window_pane_at(const struct window *w, size_t index);
 /* Push the layout's rectangles to the panes. */
 void window_apply_layout(struct window *w);
-/* The name shown: set by the user or the active pane's program. */
-const char *window_name(const struct window *w, char *buf, size_t size);
+/* The name shown: the active pane's program while automatic-rename is on,
+ * else the name last set or shown. */
+const char *window_name(struct window *w, char *buf, size_t size);
+/* Give W the name NAME and turn automatic-rename off for it, as
+ * rename-window and new-window -n do. */
+void window_set_name(struct window *w, const char *name);
+/* Add P (already in another window's layout or none) to W's storage. */
+void window_add_pane(struct window *w, struct pane *p);
+/* Take P out of W without freeing it (break-pane, join-pane). Returns
+ * the panes left. */
+size_t window_detach_pane(struct window *w, struct pane *p);
+/* A new window of SX x SY holding the existing pane P (break-pane). */
+struct window *window_create_with(struct session *s, int index, unsigned sx, unsigned sy,
+    struct pane *p);
+/* Rebuild W's layout with the same shape but IDS (W's pane count of
+ * them) as its pane order: swap-pane. Returns 0, or -1 if the layout
+ * could not be rebuilt (W is then unchanged). */
+int window_set_order(struct window *w, const int *ids);
 void window_size(const struct window *w, unsigned *sx, unsigned *sy);
 
 #endif

@@ -21,21 +21,26 @@ enum assembly_state {
 	ASSEMBLY_CLOSED,   /* id was completed or found broken: ignore it */
 };
 
+/* A fragment held, in arrival order: what an instruction costs is what
+ * its sender actually delivered, never its highest fragment number. */
 struct fragment_piece {
-	uint8_t *data; /* NULL when not received (or received empty) */
+	uint8_t *data; /* NULL when empty (only a final fragment may be) */
 	size_t len;
-	int have;
+	size_t num;
 };
 
 struct fragment_assembly {
 	enum assembly_state state;
 	uint64_t id;
 	struct fragment_piece *pieces;
-	size_t npieces;     /* entries in use: highest number seen + 1 */
+	size_t npieces;     /* distinct fragments held */
 	size_t cap;
-	size_t received;    /* distinct fragments held */
+	size_t highest;     /* highest fragment number held + 1 */
 	size_t total;       /* bytes held */
 	long final;         /* number of the final fragment, or -1 */
+	/* Which numbers are held: a fixed 4 KiB, so duplicates are found in
+	 * constant time whatever order fragments come in. */
+	uint8_t seen[FRAGMENT_MAX_COUNT / 8];
 	uint8_t *out;       /* the last completed instruction */
 };
 
@@ -85,12 +90,14 @@ struct fragment_assembly *fragment_assembly_create(void)
 /* Forget the fragments held (not the id or state). */
 static void assembly_clear(struct fragment_assembly *a)
 {
-	for (size_t i = 0; i < a->npieces; i++)
+	for (size_t i = 0; i < a->npieces; i++) {
+		a->seen[a->pieces[i].num / 8] = 0;
 		free(a->pieces[i].data);
+	}
 	free(a->pieces);
 	a->pieces = NULL;
-	a->npieces = a->cap = 0;
-	a->received = a->total = 0;
+	a->npieces = a->cap = a->highest = 0;
+	a->total = 0;
 	a->final = -1;
 }
 
@@ -103,51 +110,56 @@ void fragment_assembly_free(struct fragment_assembly *a)
 	free(a);
 }
 
-static int assembly_grow(struct fragment_assembly *a, size_t need)
+/* Room for one more piece. */
+static int assembly_grow(struct fragment_assembly *a)
 {
 	struct fragment_piece *p;
-	size_t cap = a->cap ? a->cap : 16;
+	size_t cap;
 
-	if (need <= a->cap)
-		goto done;
-	while (cap < need)
-		cap *= 2;
-	if (cap > FRAGMENT_MAX_COUNT)
-		cap = FRAGMENT_MAX_COUNT;
+	if (a->npieces < a->cap)
+		return 0;
+	cap = a->cap ? a->cap * 2 : 16;
 	p = realloc(a->pieces, cap * sizeof *p);
 	if (p == NULL)
 		return RMUX_ERR_NOMEM;
-	memset(p + a->cap, 0, (cap - a->cap) * sizeof *p);
 	a->pieces = p;
 	a->cap = cap;
-done:
-	if (need > a->npieces)
-		a->npieces = need;
 	return 0;
 }
 
-/* Join the pieces into a->out. */
+/* Join the pieces, numbered 0..npieces-1 in some order, into a->out. */
 static int assembly_finish(struct fragment_assembly *a, const uint8_t **out, size_t *outlen)
 {
 	static const uint8_t empty[1];
 	uint8_t *buf = NULL;
-	size_t off = 0;
+	size_t *at = NULL, off = 0;
+	int err = 0;
 
 	if (a->total > 0) {
 		buf = malloc(a->total);
-		if (buf == NULL)
-			return RMUX_ERR_NOMEM;
-		for (size_t i = 0; i < a->npieces; i++) {
-			if (a->pieces[i].len > 0)
-				memcpy(buf + off, a->pieces[i].data, a->pieces[i].len);
-			off += a->pieces[i].len;
+		at = malloc(a->npieces * sizeof *at);
+		if (buf == NULL || at == NULL) {
+			free(buf);
+			err = RMUX_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < a->npieces; i++)
+			at[a->pieces[i].num] = i;
+		for (size_t n = 0; n < a->npieces; n++) {
+			const struct fragment_piece *p = &a->pieces[at[n]];
+
+			if (p->len > 0)
+				memcpy(buf + off, p->data, p->len);
+			off += p->len;
 		}
 	}
 	free(a->out);
 	a->out = buf;
 	*out = buf != NULL ? buf : empty;
 	*outlen = a->total;
-	return 0;
+out:
+	free(at);
+	return err;
 }
 
 int fragment_assembly_add(struct fragment_assembly *a, const uint8_t *frag, size_t len,
@@ -189,20 +201,21 @@ int fragment_assembly_add(struct fragment_assembly *a, const uint8_t *frag, size
 	if ((!final && n == 0) ||
 	    (a->final >= 0 && ((final && (long)num != a->final) || (long)num > a->final ||
 	    (!final && (long)num == a->final))) ||
-	    (final && num + 1 < a->npieces)) {
+	    (final && num + 1 < a->highest)) {
 		err = RMUX_ERR_MALFORMED;
 		goto out;
 	}
-	if (num < a->npieces && a->pieces[num].have)
+	if (a->seen[num / 8] & (1u << (num % 8)))
 		return FRAGMENT_IGNORED;
 	if (a->total + n > FRAGMENT_MAX_INSTRUCTION) {
 		err = RMUX_ERR_TOO_BIG;
 		goto out;
 	}
 
-	if ((err = assembly_grow(a, num + 1)) != 0)
+	if ((err = assembly_grow(a)) != 0)
 		goto out;
-	p = &a->pieces[num];
+	p = &a->pieces[a->npieces];
+	p->data = NULL;
 	if (n > 0) {
 		p->data = malloc(n);
 		if (p->data == NULL) {
@@ -212,13 +225,17 @@ int fragment_assembly_add(struct fragment_assembly *a, const uint8_t *frag, size
 		memcpy(p->data, data, n);
 	}
 	p->len = n;
-	p->have = 1;
-	a->received++;
+	p->num = num;
+	a->npieces++;
+	a->seen[num / 8] |= (uint8_t)(1u << (num % 8));
+	if (num + 1 > a->highest)
+		a->highest = num + 1;
 	a->total += n;
 	if (final)
 		a->final = (long)num;
 
-	if (a->final < 0 || a->received != (size_t)a->final + 1)
+	/* Distinct numbers, none above the final one: all are there. */
+	if (a->final < 0 || a->npieces != (size_t)a->final + 1)
 		return FRAGMENT_STORED;
 	if ((err = assembly_finish(a, out, outlen)) != 0)
 		goto out;

@@ -15,6 +15,7 @@
 #include "server/cmd_parse.h"
 #include "server/daemon.h"
 #include "server/layout.h"
+#include "server/options.h"
 #include "server/pane.h"
 #include "server/pty.h"
 #include "server/session.h"
@@ -199,7 +200,10 @@ static struct pane *lookup_pane(struct window *w, const char *t)
 	}
 	errno = 0;
 	idx = strtol(t, &end, 10);
-	if (*end != '\0' || errno != 0 || idx < 0)
+	if (*end != '\0' || errno != 0)
+		return NULL;
+	idx -= (long)options_get_number(w->options, "pane-base-index");
+	if (idx < 0)
 		return NULL;
 	return window_pane_at(w, (size_t)idx);
 }
@@ -375,6 +379,7 @@ void cmd_spawn_init(struct cmd_ctx *ctx, struct args *a, struct session *s, stru
 {
 	char **env = xcalloc(4, sizeof *env);
 	const char *cwd = args_get(a, 'c');
+	struct options *oo;
 	int i;
 
 	memset(sp, 0, sizeof *sp);
@@ -385,11 +390,19 @@ void cmd_spawn_init(struct cmd_ctx *ctx, struct args *a, struct session *s, stru
 	/* An empty command string means the shell, as in tmux. */
 	if (sp->argc == 1 && sp->argv[0][0] == '\0')
 		sp->argc = 0;
-	sp->shell = server_options.default_shell;
+	oo = s != NULL ? s->options : global_s_options;
+	if (sp->argc == 0 && *options_get_string(oo, "default-command") != '\0') {
+		free(sp->argv[0]);
+		sp->argv = xreallocarray(sp->argv, 2, sizeof *sp->argv);
+		sp->argv[0] = xstrdup(options_get_string(oo, "default-command"));
+		sp->argv[1] = NULL;
+		sp->argc = 1;
+	}
+	sp->shell = options_get_string(oo, "default-shell");
 	if (cwd == NULL && ctx->req != NULL && ctx->req->cwd[0] != '\0')
 		cwd = ctx->req->cwd;
 	sp->cwd = cwd != NULL ? xstrdup(cwd) : NULL;
-	env[0] = xasprintf("TERM=%s", server_options.default_terminal);
+	env[0] = xasprintf("TERM=%s", options_get_string(global_options, "default-terminal"));
 	env[1] = xstrdup("COLORTERM=truecolor");
 	env[2] = xasprintf("RMUX=%s,%ld,%d", daemon_socket_path(), (long)getpid(),
 	    s != NULL ? s->id : session_peek_next_id());
@@ -412,8 +425,11 @@ void cmd_spawn_free(struct pty_spawn *sp)
 
 /* ---- the table and the run loop ---- */
 
-static const struct cmd_entry *const tables[] = { cmd_session_entries, cmd_window_entries,
-	cmd_pane_entries };
+/* Keys and copy families first: their send-keys and capture-pane stand in
+ * for cmd_pane's. */
+static const struct cmd_entry *const tables[] = { cmd_keys_entries, cmd_copy_entries,
+	cmd_buffer_entries, cmd_session_entries, cmd_window_entries, cmd_pane_entries, cmd_option_entries, cmd_layout_entries,
+	cmd_link_entries };
 
 static const struct cmd_entry *lookup_entry(const char *name, int *ambiguous)
 {
@@ -511,19 +527,26 @@ static int run_one(struct cmd_ctx *ctx, int argc, char **argv)
 	return e->exec(ctx, &a);
 }
 
-static int run_list(struct cmd_ctx *ctx, const struct cmd_parse_result *r)
+/* Run R's commands from *NEXT on; on CMD_WAIT *NEXT is the one after. */
+static int run_list(struct cmd_ctx *ctx, const struct cmd_parse_result *r, size_t *next)
 {
 	size_t i;
+	int status;
 
-	for (i = 0; i < r->ncmds; i++) {
-		if (run_one(ctx, r->cmds[i].argc, r->cmds[i].argv) != CMD_OK)
+	for (i = *next; i < r->ncmds; i++) {
+		status = run_one(ctx, r->cmds[i].argc, r->cmds[i].argv);
+		if (status == CMD_WAIT) {
+			*next = i + 1;
+			return CMD_WAIT;
+		}
+		if (status != CMD_OK)
 			return CMD_ERROR;
 	}
 	return CMD_OK;
 }
 
-int cmd_execute(const struct ctlmsg_command *req, int argc, char **argv, struct buf *out,
-    struct buf *err)
+int cmd_execute_wait(const struct ctlmsg_command *req, int argc, char **argv, struct buf *out,
+    struct buf *err, void *waiter, size_t *next)
 {
 	struct cmd_ctx ctx;
 	struct cmd_parse_result r;
@@ -534,6 +557,7 @@ int cmd_execute(const struct ctlmsg_command *req, int argc, char **argv, struct 
 	ctx.req = req;
 	ctx.out = out;
 	ctx.err = err;
+	ctx.waiter = waiter;
 	cur = req != NULL ? ctlmsg_command_getenv(req, "RMUX_PANE") : NULL;
 	if (cur != NULL && parse_id(cur, '%', &id))
 		ctx.cur_pane = pane_find(id);
@@ -542,30 +566,117 @@ int cmd_execute(const struct ctlmsg_command *req, int argc, char **argv, struct 
 		cmd_parse_result_free(&r);
 		return cmd_error(&ctx, "command too long");
 	}
-	status = run_list(&ctx, &r);
+	status = run_list(&ctx, &r, next);
 	cmd_parse_result_free(&r);
 	daemon_wake();
 	return status;
 }
 
-void cmd_source_file(const char *path, struct buf *err)
+int cmd_execute(const struct ctlmsg_command *req, int argc, char **argv, struct buf *out,
+    struct buf *err)
 {
+	size_t next = 0;
+
+	return cmd_execute_wait(req, argc, argv, out, err, NULL, &next);
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+	const struct cmd_entry *ea = *(const struct cmd_entry *const *)a;
+	const struct cmd_entry *eb = *(const struct cmd_entry *const *)b;
+
+	return strcmp(ea->name, eb->name);
+}
+
+int cmd_list_commands(struct cmd_ctx *ctx, const char *only, const char *fmt)
+{
+	const struct cmd_entry *e, **all = NULL;
+	size_t i, n = 0;
+	int amb;
+
+	if (only != NULL) {
+		e = lookup_entry(only, &amb);
+		if (e == NULL)
+			return cmd_error(ctx, "%s command: %s", amb ? "ambiguous" : "unknown", only);
+		all = xcalloc(1, sizeof *all);
+		all[n++] = e;
+	} else {
+		for (i = 0; i < RMUX_NITEMS(tables); i++) {
+			for (e = tables[i]; e->name != NULL; e++) {
+				/* A family may stand in for an older entry
+				 * of the same name: list the one that runs. */
+				if (lookup_entry(e->name, &amb) != e)
+					continue;
+				all = xreallocarray(all, n + 1, sizeof *all);
+				all[n++] = e;
+			}
+		}
+		qsort(all, n, sizeof *all, compare_entries);
+	}
+	for (i = 0; i < n; i++) {
+		e = all[i];
+		if (fmt != NULL) {
+			struct buf b;
+			char *line;
+			size_t k;
+
+			/* Only the command_list_* variables make sense here. */
+			buf_init(&b);
+			for (k = 0; fmt[k] != '\0'; k++) {
+				if (strncmp(fmt + k, "#{command_list_name}", 20) == 0) {
+					buf_add(&b, e->name, strlen(e->name));
+					k += 19;
+				} else if (strncmp(fmt + k, "#{command_list_alias}", 21) == 0) {
+					if (e->alias != NULL)
+						buf_add(&b, e->alias, strlen(e->alias));
+					k += 20;
+				} else if (strncmp(fmt + k, "#{command_list_usage}", 21) == 0) {
+					buf_add(&b, e->usage, strlen(e->usage));
+					k += 20;
+				} else {
+					buf_add_u8(&b, (uint8_t)fmt[k]);
+				}
+			}
+			line = xstrndup((const char *)b.data, b.len);
+			cmd_print(ctx, "%s", line);
+			free(line);
+			buf_free(&b);
+			continue;
+		}
+		if (e->alias != NULL)
+			cmd_print(ctx, "%s (%s) %s", e->name, e->alias, e->usage);
+		else
+			cmd_print(ctx, "%s %s", e->name, e->usage);
+	}
+	free(all);
+	return CMD_OK;
+}
+
+/* Deepest nesting of source-file: a file that sources itself stops. */
+#define CMD_SOURCE_MAX_DEPTH 50
+
+int cmd_source_file(const char *path, int quiet, struct buf *out, struct buf *err)
+{
+	static int depth;
 	struct cmd_ctx ctx;
 	struct cmd_parse_result r;
-	struct buf out, one;
+	struct buf one;
 	FILE *f;
 	char *text = NULL;
 	size_t len = 0, i, k;
+	int failed = 0;
 
-	memset(&ctx, 0, sizeof ctx);
-	buf_init(&out);
-	buf_init(&one);
-	ctx.out = &out;
-	ctx.err = &one;
 	f = fopen(path, "r");
 	if (f == NULL) {
+		if (quiet && errno == ENOENT)
+			return 0;
 		buf_add_printf(err, "%s: %s\n", path, strerror(errno));
-		return;
+		return -1;
+	}
+	if (depth >= CMD_SOURCE_MAX_DEPTH) {
+		fclose(f);
+		buf_add_printf(err, "%s: too many nested files\n", path);
+		return -1;
 	}
 	{
 		char chunk[4096];
@@ -578,27 +689,41 @@ void cmd_source_file(const char *path, struct buf *err)
 		}
 	}
 	fclose(f);
+	memset(&ctx, 0, sizeof ctx);
+	buf_init(&one);
+	ctx.out = out;
+	ctx.err = &one;
 	memset(&r, 0, sizeof r);
 	cmd_parse_string(text != NULL ? text : "", len, NULL, &r);
 	free(text);
-	for (i = 0; i < r.nerrors; i++)
+	for (i = 0; i < r.nerrors; i++) {
 		buf_add_printf(err, "%s:%u: %s\n", path, r.errors[i].line, r.errors[i].message);
+		failed = 1;
+	}
+	depth++;
 	for (i = 0; i < r.ncmds; i++) {
 		buf_reset(&one);
-		if (run_one(&ctx, r.cmds[i].argc, r.cmds[i].argv) == CMD_OK)
+		if (run_one(&ctx, r.cmds[i].argc, r.cmds[i].argv) == CMD_OK && one.len == 0)
 			continue;
-		/* Each line of the message gets the file and line in front. */
+		failed = 1;
+		/* Each line of the message gets the file and line in front,
+		 * unless a nested source-file put its own there already. */
 		for (k = 0; k < one.len;) {
 			size_t e = k;
 
 			while (e < one.len && one.data[e] != '\n')
 				e++;
-			buf_add_printf(err, "%s:%u: %.*s\n", path, r.cmds[i].line, (int)(e - k),
-			    (const char *)one.data + k);
+			if (strcmp(r.cmds[i].argv[0], "source-file") == 0 ||
+			    strcmp(r.cmds[i].argv[0], "source") == 0)
+				buf_add_printf(err, "%.*s\n", (int)(e - k), (const char *)one.data + k);
+			else
+				buf_add_printf(err, "%s:%u: %.*s\n", path, r.cmds[i].line, (int)(e - k),
+				    (const char *)one.data + k);
 			k = e + 1;
 		}
 	}
+	depth--;
 	cmd_parse_result_free(&r);
-	buf_free(&out);
 	buf_free(&one);
+	return failed ? -1 : 0;
 }

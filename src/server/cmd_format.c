@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -14,6 +15,7 @@
 #include "server/daemon.h"
 #include "server/format.h"
 #include "server/layout.h"
+#include "server/options.h"
 #include "server/pane.h"
 #include "server/session.h"
 #include "server/window.h"
@@ -89,7 +91,8 @@ static char *variable(const struct fctx *f, const char *name)
 	}
 	if (f->p != NULL) {
 		if (strcmp(name, "pane_index") == 0)
-			return xasprintf("%d", window_pane_index(f->w, f->p));
+			return xasprintf("%lld", window_pane_index(f->w, f->p) +
+			    options_get_number(f->w->options, "pane-base-index"));
 		if (strcmp(name, "pane_id") == 0)
 			return xasprintf("%%%d", f->p->id);
 		if (strcmp(name, "pane_active") == 0)
@@ -116,8 +119,20 @@ static char *variable(const struct fctx *f, const char *name)
 			return xstrdup(pty_current_path(f->p->fd, f->p->pid, tmp, sizeof tmp));
 		if (strcmp(name, "pane_title") == 0)
 			return xstrdup(scr->title);
-		if (strcmp(name, "pane_in_mode") == 0 || strcmp(name, "pane_dead") == 0)
+		if (strcmp(name, "pane_in_mode") == 0)
 			return xstrdup("0");
+		if (strcmp(name, "pane_dead") == 0)
+			return xstrdup(f->p->flags & PANE_F_DEAD_SHOWN ? "1" : "0");
+		if (strcmp(name, "pane_dead_status") == 0) {
+			if ((f->p->flags & PANE_F_DEAD_SHOWN) && WIFEXITED(f->p->status))
+				return xasprintf("%d", WEXITSTATUS(f->p->status));
+			return xstrdup("");
+		}
+		if (strcmp(name, "pane_dead_signal") == 0) {
+			if ((f->p->flags & PANE_F_DEAD_SHOWN) && WIFSIGNALED(f->p->status))
+				return xasprintf("%d", WTERMSIG(f->p->status));
+			return xstrdup("");
+		}
 		if (strcmp(name, "cursor_x") == 0)
 			return xasprintf("%u", scr->cx);
 		if (strcmp(name, "cursor_y") == 0)
@@ -130,6 +145,26 @@ static char *variable(const struct fctx *f, const char *name)
 			return xasprintf("%zu", history_bytes(scr->history));
 		if (strcmp(name, "alternate_on") == 0)
 			return xstrdup(screen_alternate_on(scr) ? "1" : "0");
+	}
+	/* An option's value by its name, from the nearest set. */
+	const struct options_entry *oe = name[0] == '@' ? NULL :
+	    options_table_find(name, &(const char *){ NULL });
+
+	/* Exact names only: a prefix is not an option here. */
+	if (name[0] == '@' || (oe != NULL && strcmp(oe->name, name) == 0)) {
+		char *v = NULL;
+
+		if (f->p != NULL)
+			v = options_to_string(f->p->options, name);
+		if (v == NULL && f->s != NULL)
+			v = options_to_string(f->s->options, name);
+		if (v == NULL)
+			v = options_to_string(global_s_options, name);
+		if (v == NULL)
+			v = options_to_string(global_w_options, name);
+		if (v == NULL)
+			v = options_to_string(global_options, name);
+		return v;
 	}
 	return NULL;
 }

@@ -98,6 +98,13 @@ static int cmd_select_pane(struct cmd_ctx *ctx, struct args *a)
 		/* Titles come from the program (OSC 2); -T is not kept yet. */
 		return CMD_OK;
 	}
+	/* Another pane ends the zoom; -Z keeps the window zoomed on it. */
+	if (p != w->active && layout_zoomed(w->layout) >= 0) {
+		layout_unzoom(w->layout);
+		if (args_has(a, 'Z'))
+			layout_zoom(w->layout, p->id);
+		window_apply_layout(w);
+	}
 	window_set_active(w, p);
 	session_select_window(s, w);
 	return CMD_OK;

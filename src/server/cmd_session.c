@@ -1,6 +1,6 @@
 /* cmd_session.c — commands on sessions and the server: new-session,
  * has-session, list-sessions, kill-session, kill-server, rename-session,
- * start-server, and the few global options the core reads. */
+ * start-server. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,60 +144,6 @@ static int cmd_rename_session(struct cmd_ctx *ctx, struct args *a)
 	return CMD_OK;
 }
 
-/* The options the daemon core reads; the rest are accepted by name once
- * the options module lands. */
-static int cmd_set_option(struct cmd_ctx *ctx, struct args *a)
-{
-	const char *name = a->argv[0], *value = a->argc > 1 ? a->argv[1] : NULL;
-	long n;
-
-	if (strcmp(name, "history-limit") == 0) {
-		if (value == NULL)
-			return cmd_error(ctx, "no value for option: %s", name);
-		if (cmd_number(ctx, "value is", value, 0, 2147483647L, &n) != 0)
-			return CMD_ERROR;
-		server_options.history_limit = (unsigned)n;
-		return CMD_OK;
-	}
-	if (strcmp(name, "base-index") == 0) {
-		if (value == NULL)
-			return cmd_error(ctx, "no value for option: %s", name);
-		if (cmd_number(ctx, "value is", value, 0, 32767, &n) != 0)
-			return CMD_ERROR;
-		server_options.base_index = (int)n;
-		return CMD_OK;
-	}
-	if (strcmp(name, "default-terminal") == 0 || strcmp(name, "default-shell") == 0) {
-		char **slot = name[8] == 't' ? &server_options.default_terminal :
-					       &server_options.default_shell;
-
-		if (value == NULL)
-			return cmd_error(ctx, "no value for option: %s", name);
-		free(*slot);
-		*slot = xstrdup(value);
-		return CMD_OK;
-	}
-	return cmd_error(ctx, "invalid option: %s", name);
-}
-
-static int cmd_show_options(struct cmd_ctx *ctx, struct args *a)
-{
-	const char *only = a->argc > 0 ? a->argv[0] : NULL;
-
-	if (only == NULL || strcmp(only, "base-index") == 0)
-		cmd_print(ctx, "%s%d", args_has(a, 'v') ? "" : "base-index ", server_options.base_index);
-	if (only == NULL || strcmp(only, "default-shell") == 0)
-		cmd_print(ctx, "%s\"%s\"", args_has(a, 'v') ? "" : "default-shell ",
-		    server_options.default_shell);
-	if (only == NULL || strcmp(only, "default-terminal") == 0)
-		cmd_print(ctx, "%s\"%s\"", args_has(a, 'v') ? "" : "default-terminal ",
-		    server_options.default_terminal);
-	if (only == NULL || strcmp(only, "history-limit") == 0)
-		cmd_print(ctx, "%s%u", args_has(a, 'v') ? "" : "history-limit ",
-		    server_options.history_limit);
-	return CMD_OK;
-}
-
 const struct cmd_entry cmd_session_entries[] = {
 	{ "new-session", "new", "Ac:dDe:EF:f:n:Ps:t:x:Xy:", 0, -1,
 	    "[-AdDEPX] [-c start-directory] [-F format] [-n window-name] [-s session-name] "
@@ -210,9 +156,5 @@ const struct cmd_entry cmd_session_entries[] = {
 	{ "start-server", "start", "", 0, 0, "", cmd_start_server, 1 },
 	{ "rename-session", "rename", "t:", 1, 1, "[-t target-session] new-name",
 	    cmd_rename_session, 0 },
-	{ "set-option", "set", "aFgopqst:uUw", 1, 2, "[-aFgopqsuUw] [-t target-pane] option [value]",
-	    cmd_set_option, 0 },
-	{ "show-options", "show", "AgHpqst:vw", 0, 1, "[-AgHpqsvw] [-t target-pane] [option]",
-	    cmd_show_options, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
 };

@@ -8,6 +8,7 @@
 #include "common/xmalloc.h"
 #include "server/cmd.h"
 #include "server/layout.h"
+#include "server/options.h"
 #include "server/pane.h"
 #include "server/pty.h"
 #include "server/session.h"
@@ -64,7 +65,7 @@ static int cmd_new_window(struct cmd_ctx *ctx, struct args *a)
 		return CMD_ERROR;
 	}
 	if (index < 0)
-		index = session_next_index(s, server_options.base_index);
+		index = session_next_index(s, (int)options_get_number(s->options, "base-index"));
 	if ((at = session_window_at(s, index)) != NULL)
 		session_remove_window(s, at);
 	cmd_spawn_init(ctx, a, s, &sp);
@@ -217,8 +218,7 @@ static int cmd_rename_window(struct cmd_ctx *ctx, struct args *a)
 
 	if (cmd_find_window(ctx, args_get(a, 't'), &s, &w) != 0)
 		return CMD_ERROR;
-	free(w->name);
-	w->name = xstrdup(a->argv[0]);
+	window_set_name(w, a->argv[0]);
 	return CMD_OK;
 }
 

@@ -24,11 +24,14 @@
 #define CONTROL_READING 0
 #define CONTROL_READY 1   /* a request waits for the next turn */
 #define CONTROL_CLOSING 2 /* reply queued, close when written */
+#define CONTROL_WAITING 3 /* blocked in wait-for */
 
 struct control_client {
 	struct bufferevent *bev;
 	int state;
 	struct ctlmsg_command req;
+	size_t next_cmd;  /* where a command list resumes after wait-for */
+	struct buf out, err;
 	struct control_client *next;
 };
 
@@ -54,10 +57,26 @@ static void control_free(struct control_client *c)
 			break;
 		}
 	}
+	if (c->state == CONTROL_WAITING)
+		cmd_wait_cancel(c);
 	bufferevent_free(c->bev);
 	ctlmsg_command_free(&c->req);
+	buf_free(&c->out);
+	buf_free(&c->err);
 	free(c);
 	daemon_wake();
+}
+
+void control_wake(void *waiter)
+{
+	struct control_client *c;
+
+	for (c = clients; c != NULL; c = c->next) {
+		if (c == waiter && c->state == CONTROL_WAITING) {
+			c->state = CONTROL_READY;
+			daemon_wake();
+		}
+	}
 }
 
 static void control_read_cb(struct bufferevent *bev, void *arg)
@@ -116,6 +135,8 @@ void control_accept(int fd)
 		return;
 	}
 	c = xcalloc(1, sizeof *c);
+	buf_init(&c->out);
+	buf_init(&c->err);
 	c->bev = bufferevent_socket_new(daemon_base(), fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(c->bev, control_read_cb, control_write_cb, control_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, CTLMSG_HEADER + CTLMSG_MAX_PAYLOAD);
@@ -126,28 +147,31 @@ void control_accept(int fd)
 
 static void control_run(struct control_client *c)
 {
-	struct buf out, err, msg;
+	struct buf msg;
 	char *cfg;
 	int status;
 
-	buf_init(&out);
-	buf_init(&err);
-	buf_init(&msg);
 	cfg = daemon_take_config_errors();
 	if (cfg != NULL) {
-		buf_add(&err, cfg, strlen(cfg));
+		buf_add(&c->err, cfg, strlen(cfg));
 		free(cfg);
 	}
-	status = cmd_execute(&c->req, c->req.argc, c->req.argv, &out, &err);
-	if (out.len > 0)
-		ctlmsg_add(&msg, CTLMSG_STDOUT, out.data, out.len);
-	if (err.len > 0)
-		ctlmsg_add(&msg, CTLMSG_STDERR, err.data, err.len);
+	status = cmd_execute_wait(&c->req, c->req.argc, c->req.argv, &c->out, &c->err, c,
+	    &c->next_cmd);
+	if (status == CMD_WAIT) {
+		c->state = CONTROL_WAITING;
+		return;
+	}
+	buf_init(&msg);
+	if (c->out.len > 0)
+		ctlmsg_add(&msg, CTLMSG_STDOUT, c->out.data, c->out.len);
+	if (c->err.len > 0)
+		ctlmsg_add(&msg, CTLMSG_STDERR, c->err.data, c->err.len);
 	ctlmsg_add_exit(&msg, status);
 	bufferevent_write(c->bev, msg.data, msg.len);
-	buf_free(&out);
-	buf_free(&err);
 	buf_free(&msg);
+	buf_reset(&c->out);
+	buf_reset(&c->err);
 	c->state = CONTROL_CLOSING;
 }
 
@@ -192,6 +216,8 @@ void control_free_all(void)
 		clients = c->next;
 		bufferevent_free(c->bev);
 		ctlmsg_command_free(&c->req);
+		buf_free(&c->out);
+		buf_free(&c->err);
 		free(c);
 	}
 }

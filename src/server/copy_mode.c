@@ -60,6 +60,7 @@ struct copy_mode {
 	unsigned oy, cx, cy;
 	unsigned lastcx, lastsx;
 	int hide_position;
+	int scroll_exit; /* copy-mode -e */
 
 	int sel;
 	unsigned selx, sely, endselx, endsely;
@@ -316,6 +317,11 @@ void copy_mode_set_separators(struct copy_mode *cm, const char *separators)
 void copy_mode_set_wrap_search(struct copy_mode *cm, int on)
 {
 	cm->wrap_search = on != 0;
+}
+
+void copy_mode_set_scroll_exit(struct copy_mode *cm, int on)
+{
+	cm->scroll_exit = on != 0;
 }
 
 /* ---- selection ---- */
@@ -1346,8 +1352,22 @@ struct cm_command {
 	const char *name;
 	int minargs, maxargs;
 	int clear;
-	int (*fn)(struct copy_mode *, int, const char *const *, unsigned);
+	int (*fn)(struct copy_mode *, int, int, const char *const *, unsigned);
+	int arg; /* the variant of fn the name stands for: CM_ARG_*, CM_ROW_*, ... */
 };
+
+/* One function serves several names: the arg of an entry says which. */
+#define CM_ARG_BACK 0x1     /* up, backwards, previous */
+#define CM_ARG_SCROLL 0x2   /* move the view, not the cursor */
+#define CM_ARG_HALF 0x4     /* half a page */
+#define CM_ARG_CANCEL 0x8   /* ...-and-cancel */
+#define CM_ARG_SPACE 0x10   /* words are separated by spaces only */
+#define CM_ARG_END 0x20     /* to the end of the word */
+#define CM_ARG_REVERSE 0x40 /* the last jump or search, the other way */
+#define CM_ARG_APPEND 0x80  /* append to the newest buffer */
+#define CM_ARG_LINE 0x100   /* the whole line, not from the cursor */
+enum { CM_ROW_TOP, CM_ROW_MIDDLE, CM_ROW_BOTTOM };
+enum { CM_RECT_OFF, CM_RECT_ON, CM_RECT_TOGGLE };
 
 #define CM_EACH(body)                                                                              \
 	do {                                                                                       \
@@ -1356,114 +1376,51 @@ struct cm_command {
 		}                                                                                  \
 	} while (0)
 
-static int cmd_cursor_up(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_cursor(struct copy_mode *cm, int arg, int c, const char *const *v, unsigned repeat)
 {
-	(void)c, (void)v;
-	CM_EACH(cm_cursor_up(cm, 0));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_cursor_down(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_cursor_down(cm, 0));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_cursor_down_and_cancel(struct copy_mode *cm, int c, const char *const *v,
-				      unsigned repeat)
-{
+	int scroll = (arg & CM_ARG_SCROLL) != 0;
 	unsigned cy = cm->cy;
 
 	(void)c, (void)v;
-	CM_EACH(cm_cursor_down(cm, 0));
-	if (cy == cm->cy && cm->oy == 0)
+	if (arg & CM_ARG_BACK)
+		CM_EACH(cm_cursor_up(cm, scroll));
+	else
+		CM_EACH(cm_cursor_down(cm, scroll));
+	/* scroll-down-and-cancel leaves at the bottom of the history,
+	 * cursor-down-and-cancel only when the cursor could not move. */
+	if ((arg & CM_ARG_CANCEL) && cm->oy == 0 && (scroll || cy == cm->cy))
 		return COPY_MODE_CANCEL;
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_cursor_left(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_cursor_left(struct copy_mode *cm, int arg, int c, const char *const *v,
+			   unsigned repeat)
 {
-	(void)c, (void)v;
+	(void)arg, (void)c, (void)v;
 	CM_EACH(cm_cursor_left(cm));
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_cursor_right(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_cursor_right(struct copy_mode *cm, int arg, int c, const char *const *v,
+			    unsigned repeat)
 {
-	(void)c, (void)v;
+	(void)arg, (void)c, (void)v;
 	CM_EACH(cm_cursor_right(cm));
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_scroll_up(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_page(struct copy_mode *cm, int arg, int c, const char *const *v, unsigned repeat)
 {
 	(void)c, (void)v;
-	CM_EACH(cm_cursor_up(cm, 1));
+	CM_EACH(cm_page(cm, (arg & CM_ARG_BACK) != 0, (arg & CM_ARG_HALF) != 0);
+		if ((arg & CM_ARG_CANCEL) && cm->oy == 0 && !cm->sel) return COPY_MODE_CANCEL);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_scroll_down(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_history_top(struct copy_mode *cm, int arg, int c, const char *const *v,
+			   unsigned repeat)
 {
-	(void)c, (void)v;
-	CM_EACH(cm_cursor_down(cm, 1));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_scroll_down_and_cancel(struct copy_mode *cm, int c, const char *const *v,
-				      unsigned repeat)
-{
-	cmd_scroll_down(cm, c, v, repeat);
-	return cm->oy == 0 ? COPY_MODE_CANCEL : COPY_MODE_REDRAW;
-}
-
-static int cmd_page_up(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_page(cm, 1, 0));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_page_down(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_page(cm, 0, 0));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_page_down_and_cancel(struct copy_mode *cm, int c, const char *const *v,
-				    unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_page(cm, 0, 0); if (cm->oy == 0 && !cm->sel) return COPY_MODE_CANCEL);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_halfpage_up(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_page(cm, 1, 1));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_halfpage_down(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_page(cm, 0, 1));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_halfpage_down_and_cancel(struct copy_mode *cm, int c, const char *const *v,
-					unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_page(cm, 0, 1); if (cm->oy == 0 && !cm->sel) return COPY_MODE_CANCEL);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_history_top(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->cy = 0;
 	cm->cx = 0;
 	cm->oy = cm->hsize;
@@ -1471,9 +1428,10 @@ static int cmd_history_top(struct copy_mode *cm, int c, const char *const *v, un
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_history_bottom(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_history_bottom(struct copy_mode *cm, int arg, int c, const char *const *v,
+			      unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->cy = cm->rows - 1;
 	cm->oy = 0;
 	cm->cx = cm_limit(cm, cm_cury(cm), 0);
@@ -1481,396 +1439,237 @@ static int cmd_history_bottom(struct copy_mode *cm, int c, const char *const *v,
 	return COPY_MODE_REDRAW;
 }
 
-static int cm_view_line(struct copy_mode *cm, unsigned cy)
+static unsigned cm_row(const struct copy_mode *cm, int row)
 {
+	switch (row) {
+	case CM_ROW_TOP: return 0;
+	case CM_ROW_MIDDLE: return (cm->rows - 1) / 2;
+	}
+	return cm->rows - 1;
+}
+
+static int cmd_view_line(struct copy_mode *cm, int arg, int c, const char *const *v,
+			 unsigned repeat)
+{
+	(void)c, (void)v, (void)repeat;
 	cm->cx = 0;
-	cm->cy = cy;
+	cm->cy = cm_row(cm, arg);
 	cm_sync_selection(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_top_line(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_start_of_line(struct copy_mode *cm, int arg, int c, const char *const *v,
+			     unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
-	return cm_view_line(cm, 0);
-}
-
-static int cmd_middle_line(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
-	return cm_view_line(cm, (cm->rows - 1) / 2);
-}
-
-static int cmd_bottom_line(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
-	return cm_view_line(cm, cm->rows - 1);
-}
-
-static int cmd_start_of_line(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm_start_of_line(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_end_of_line(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_end_of_line(struct copy_mode *cm, int arg, int c, const char *const *v,
+			   unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm_end_of_line(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_back_to_indentation(struct copy_mode *cm, int c, const char *const *v,
+static int cmd_back_to_indentation(struct copy_mode *cm, int arg, int c, const char *const *v,
 				   unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm_back_to_indentation(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_next_word(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_word(struct copy_mode *cm, int arg, int c, const char *const *v, unsigned repeat)
 {
+	const char *separators = (arg & CM_ARG_SPACE) ? "" : cm->separators;
+
 	(void)c, (void)v;
-	CM_EACH(cm_next_word(cm, cm->separators));
+	if (arg & CM_ARG_BACK)
+		CM_EACH(cm_previous_word(cm, separators));
+	else if (arg & CM_ARG_END)
+		CM_EACH(cm_next_word_end(cm, separators));
+	else
+		CM_EACH(cm_next_word(cm, separators));
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_next_space(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_paragraph(struct copy_mode *cm, int arg, int c, const char *const *v,
+			 unsigned repeat)
 {
 	(void)c, (void)v;
-	CM_EACH(cm_next_word(cm, ""));
+	CM_EACH(cm_paragraph(cm, !(arg & CM_ARG_BACK)));
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_next_word_end(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_next_word_end(cm, cm->separators));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_next_space_end(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_next_word_end(cm, ""));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_previous_word(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_previous_word(cm, cm->separators));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_previous_space(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_previous_word(cm, ""));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_next_paragraph(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_paragraph(cm, 1));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_previous_paragraph(struct copy_mode *cm, int c, const char *const *v,
-				  unsigned repeat)
-{
-	(void)c, (void)v;
-	CM_EACH(cm_paragraph(cm, 0));
-	return COPY_MODE_REDRAW;
-}
-
-static int cm_jump_cmd(struct copy_mode *cm, const char *arg, int type, unsigned repeat)
+/* ARG is the jump type. */
+static int cmd_jump(struct copy_mode *cm, int arg, int c, const char *const *v, unsigned repeat)
 {
 	uint32_t ch;
 
-	if (arg == NULL || *arg == '\0')
+	if (c < 1 || *v[0] == '\0')
 		return COPY_MODE_UNKNOWN;
-	utf8_decode((const uint8_t *)arg, strlen(arg), &ch);
-	cm->jumptype = type;
+	utf8_decode((const uint8_t *)v[0], strlen(v[0]), &ch);
+	cm->jumptype = arg;
 	cm->jumpchar = ch;
-	CM_EACH(cm_jump(cm, type));
+	CM_EACH(cm_jump(cm, arg));
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_jump_forward(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	return cm_jump_cmd(cm, c > 0 ? v[0] : NULL, CM_JUMP_FORWARD, repeat);
-}
-
-static int cmd_jump_backward(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	return cm_jump_cmd(cm, c > 0 ? v[0] : NULL, CM_JUMP_BACKWARD, repeat);
-}
-
-static int cmd_jump_to_forward(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	return cm_jump_cmd(cm, c > 0 ? v[0] : NULL, CM_JUMP_TO_FORWARD, repeat);
-}
-
-static int cmd_jump_to_backward(struct copy_mode *cm, int c, const char *const *v,
-				unsigned repeat)
-{
-	return cm_jump_cmd(cm, c > 0 ? v[0] : NULL, CM_JUMP_TO_BACKWARD, repeat);
-}
-
-static int cmd_jump_again(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	if (cm->jumptype != CM_JUMP_OFF)
-		CM_EACH(cm_jump(cm, cm->jumptype));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_jump_reverse(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_jump_again(struct copy_mode *cm, int arg, int c, const char *const *v,
+			  unsigned repeat)
 {
 	static const int reverse[] = { CM_JUMP_OFF, CM_JUMP_BACKWARD, CM_JUMP_FORWARD,
 				       CM_JUMP_TO_BACKWARD, CM_JUMP_TO_FORWARD };
+	int type = (arg & CM_ARG_REVERSE) ? reverse[cm->jumptype] : cm->jumptype;
 
 	(void)c, (void)v;
 	if (cm->jumptype != CM_JUMP_OFF)
-		CM_EACH(cm_jump(cm, reverse[cm->jumptype]));
+		CM_EACH(cm_jump(cm, type));
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_search_forward(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_search(struct copy_mode *cm, int arg, int c, const char *const *v, unsigned repeat)
 {
+	int down = !(arg & CM_ARG_BACK);
+	int type = down ? CM_SEARCH_DOWN : CM_SEARCH_UP;
+
 	if (c > 0 && *v[0] != '\0')
-		cm_set_search(cm, v[0], CM_SEARCH_DOWN);
+		cm_set_search(cm, v[0], type);
 	else if (cm->searchstr == NULL)
 		return COPY_MODE_REDRAW;
-	cm->searchtype = CM_SEARCH_DOWN;
-	CM_EACH(cm_search(cm, 1));
+	cm->searchtype = type;
+	CM_EACH(cm_search(cm, down));
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_search_backward(struct copy_mode *cm, int c, const char *const *v,
+static int cmd_search_incremental(struct copy_mode *cm, int arg, int c, const char *const *v,
+				  unsigned repeat)
+{
+	(void)repeat;
+	if (c < 1)
+		return COPY_MODE_UNKNOWN;
+	return cm_search_incremental(cm, v[0], !(arg & CM_ARG_BACK));
+}
+
+static int cmd_search_again(struct copy_mode *cm, int arg, int c, const char *const *v,
+			    unsigned repeat)
+{
+	int down = (cm->searchtype == CM_SEARCH_DOWN) != ((arg & CM_ARG_REVERSE) != 0);
+
+	(void)c, (void)v;
+	if (cm->searchtype != CM_SEARCH_OFF)
+		CM_EACH(cm_search(cm, down));
+	return COPY_MODE_REDRAW;
+}
+
+static int cmd_begin_selection(struct copy_mode *cm, int arg, int c, const char *const *v,
 			       unsigned repeat)
 {
-	if (c > 0 && *v[0] != '\0')
-		cm_set_search(cm, v[0], CM_SEARCH_UP);
-	else if (cm->searchstr == NULL)
-		return COPY_MODE_REDRAW;
-	cm->searchtype = CM_SEARCH_UP;
-	CM_EACH(cm_search(cm, 0));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_search_forward_incremental(struct copy_mode *cm, int c, const char *const *v,
-					  unsigned repeat)
-{
-	(void)repeat;
-	if (c < 1)
-		return COPY_MODE_UNKNOWN;
-	return cm_search_incremental(cm, v[0], 1);
-}
-
-static int cmd_search_backward_incremental(struct copy_mode *cm, int c, const char *const *v,
-					   unsigned repeat)
-{
-	(void)repeat;
-	if (c < 1)
-		return COPY_MODE_UNKNOWN;
-	return cm_search_incremental(cm, v[0], 0);
-}
-
-static int cmd_search_again(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	if (cm->searchtype == CM_SEARCH_UP)
-		CM_EACH(cm_search(cm, 0));
-	else if (cm->searchtype == CM_SEARCH_DOWN)
-		CM_EACH(cm_search(cm, 1));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_search_reverse(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	if (cm->searchtype == CM_SEARCH_UP)
-		CM_EACH(cm_search(cm, 1));
-	else if (cm->searchtype == CM_SEARCH_DOWN)
-		CM_EACH(cm_search(cm, 0));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_begin_selection(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->lineflag = CM_LINE_NONE;
 	cm_start_selection(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_stop_selection(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_stop_selection(struct copy_mode *cm, int arg, int c, const char *const *v,
+			      unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->cursordrag = CM_DRAG_NONE;
 	cm->lineflag = CM_LINE_NONE;
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_select_line(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_select_line(struct copy_mode *cm, int arg, int c, const char *const *v,
+			   unsigned repeat)
 {
-	(void)c, (void)v;
+	(void)arg, (void)c, (void)v;
 	cm_select_line(cm);
 	for (; repeat > 1; repeat--)
 		cm_cursor_down(cm, 0);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_select_word(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_select_word(struct copy_mode *cm, int arg, int c, const char *const *v,
+			   unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm_select_word(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_clear_selection(struct copy_mode *cm, int c, const char *const *v,
+static int cmd_clear_selection(struct copy_mode *cm, int arg, int c, const char *const *v,
 			       unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm_clear_selection(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static void cm_rectangle_set(struct copy_mode *cm, int on)
+static int cmd_rectangle(struct copy_mode *cm, int arg, int c, const char *const *v,
+			 unsigned repeat)
 {
 	unsigned limit;
 
-	cm->rectflag = on;
-	limit = cm_limit(cm, cm_cury(cm), on);
+	(void)c, (void)v, (void)repeat;
+	cm->lineflag = CM_LINE_NONE;
+	cm->rectflag = arg == CM_RECT_TOGGLE ? !cm->rectflag : arg == CM_RECT_ON;
+	limit = cm_limit(cm, cm_cury(cm), cm->rectflag);
 	if (cm->cx > limit)
 		cm_update_cursor(cm, limit, cm->cy);
-}
-
-static int cmd_rectangle_toggle(struct copy_mode *cm, int c, const char *const *v,
-				unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
-	cm->lineflag = CM_LINE_NONE;
-	cm_rectangle_set(cm, !cm->rectflag);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_rectangle_on(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_other_end(struct copy_mode *cm, int arg, int c, const char *const *v,
+			 unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
-	cm->lineflag = CM_LINE_NONE;
-	cm_rectangle_set(cm, 1);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_rectangle_off(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
-	cm->lineflag = CM_LINE_NONE;
-	cm_rectangle_set(cm, 0);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_other_end(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
+	(void)arg, (void)c, (void)v;
 	if (repeat % 2 != 0)
 		cm_other_end(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_copy_selection(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_copy_selection(struct copy_mode *cm, int arg, int c, const char *const *v,
+			      unsigned repeat)
 {
 	int r;
 
 	(void)c, (void)v, (void)repeat;
-	r = cm_copy(cm, 0);
+	r = cm_copy(cm, (arg & CM_ARG_APPEND) != 0);
 	cm_clear_selection(cm);
-	return r | COPY_MODE_REDRAW;
+	return r | ((arg & CM_ARG_CANCEL) ? COPY_MODE_CANCEL : COPY_MODE_REDRAW);
 }
 
-static int cmd_copy_selection_no_clear(struct copy_mode *cm, int c, const char *const *v,
+static int cmd_copy_selection_no_clear(struct copy_mode *cm, int arg, int c, const char *const *v,
 				       unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	return cm_copy(cm, 0);
 }
 
-static int cmd_copy_selection_and_cancel(struct copy_mode *cm, int c, const char *const *v,
-					 unsigned repeat)
-{
-	int r;
-
-	(void)c, (void)v, (void)repeat;
-	r = cm_copy(cm, 0);
-	cm_clear_selection(cm);
-	return r | COPY_MODE_CANCEL;
-}
-
-static int cmd_append_selection(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	int r;
-
-	(void)c, (void)v, (void)repeat;
-	r = cm_copy(cm, 1);
-	cm_clear_selection(cm);
-	return r | COPY_MODE_REDRAW;
-}
-
-static int cmd_append_selection_and_cancel(struct copy_mode *cm, int c, const char *const *v,
-					   unsigned repeat)
-{
-	int r;
-
-	(void)c, (void)v, (void)repeat;
-	r = cm_copy(cm, 1);
-	cm_clear_selection(cm);
-	return r | COPY_MODE_CANCEL;
-}
-
-static int cmd_copy_end_of_line(struct copy_mode *cm, int c, const char *const *v,
-				unsigned repeat)
+static int cmd_copy_span(struct copy_mode *cm, int arg, int c, const char *const *v,
+			 unsigned repeat)
 {
 	(void)c, (void)v;
-	return cm_copy_span(cm, 0, repeat, 0);
+	return cm_copy_span(cm, (arg & CM_ARG_LINE) != 0, repeat, (arg & CM_ARG_CANCEL) != 0);
 }
 
-static int cmd_copy_end_of_line_and_cancel(struct copy_mode *cm, int c, const char *const *v,
-					   unsigned repeat)
+static int cmd_cancel(struct copy_mode *cm, int arg, int c, const char *const *v, unsigned repeat)
 {
-	(void)c, (void)v;
-	return cm_copy_span(cm, 0, repeat, 1);
-}
-
-static int cmd_copy_line(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v;
-	return cm_copy_span(cm, 1, repeat, 0);
-}
-
-static int cmd_copy_line_and_cancel(struct copy_mode *cm, int c, const char *const *v,
-				    unsigned repeat)
-{
-	(void)c, (void)v;
-	return cm_copy_span(cm, 1, repeat, 1);
-}
-
-static int cmd_cancel(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)cm, (void)c, (void)v, (void)repeat;
+	(void)arg, (void)cm, (void)c, (void)v, (void)repeat;
 	return COPY_MODE_CANCEL;
 }
 
-static int cmd_goto_line(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
+static int cmd_goto_line(struct copy_mode *cm, int arg, int c, const char *const *v,
+			 unsigned repeat)
 {
 	char *end;
 	long n;
 
-	(void)repeat;
+	(void)arg, (void)repeat;
 	if (c < 1)
 		return COPY_MODE_UNKNOWN;
 	n = strtol(v[0], &end, 10);
@@ -1883,26 +1682,30 @@ static int cmd_goto_line(struct copy_mode *cm, int c, const char *const *v, unsi
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_toggle_position(struct copy_mode *cm, int c, const char *const *v,
+static int cmd_toggle_position(struct copy_mode *cm, int arg, int c, const char *const *v,
 			       unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->hide_position = !cm->hide_position;
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_refresh_from_pane(struct copy_mode *cm, int c, const char *const *v,
+static int cmd_refresh_from_pane(struct copy_mode *cm, int arg, int c, const char *const *v,
 				 unsigned repeat)
 {
-	(void)c, (void)v, (void)repeat;
+	(void)arg, (void)c, (void)v, (void)repeat;
 	copy_mode_refresh(cm);
 	return COPY_MODE_REDRAW;
 }
 
-static int cm_scroll_line_to(struct copy_mode *cm, unsigned to)
+/* Scrolls so that the cursor's line stands at row ARG of the view. */
+static int cmd_scroll_line_to(struct copy_mode *cm, int arg, int c, const char *const *v,
+			      unsigned repeat)
 {
+	unsigned to = cm_row(cm, arg);
 	unsigned delta = cm->cy > to ? cm->cy - to : to - cm->cy;
 
+	(void)c, (void)v, (void)repeat;
 	if (cm->cy > to && cm->oy >= delta) {
 		cm->oy -= delta;
 		cm->cy -= delta;
@@ -1913,103 +1716,91 @@ static int cm_scroll_line_to(struct copy_mode *cm, unsigned to)
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_scroll_top(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
-	return cm_scroll_line_to(cm, 0);
-}
-
-static int cmd_scroll_middle(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
-	return cm_scroll_line_to(cm, (cm->rows - 1) / 2);
-}
-
-static int cmd_scroll_bottom(struct copy_mode *cm, int c, const char *const *v, unsigned repeat)
-{
-	(void)c, (void)v, (void)repeat;
-	return cm_scroll_line_to(cm, cm->rows - 1);
-}
-
 /* copy-pipe* run a command with the selection: the owner runs it; here
  * they copy like their copy-selection* cousins. */
 static const struct cm_command cm_commands[] = {
-	{ "append-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_append_selection },
-	{ "append-selection-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_append_selection_and_cancel },
-	{ "back-to-indentation", 0, 0, CM_CLEAR_EMACS, cmd_back_to_indentation },
-	{ "begin-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_begin_selection },
-	{ "bottom-line", 0, 0, CM_CLEAR_EMACS, cmd_bottom_line },
-	{ "cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_cancel },
-	{ "clear-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_clear_selection },
-	{ "copy-end-of-line", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_end_of_line },
-	{ "copy-end-of-line-and-cancel", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_end_of_line_and_cancel },
-	{ "copy-line", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_line },
-	{ "copy-line-and-cancel", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_line_and_cancel },
-	{ "copy-pipe", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_selection },
-	{ "copy-pipe-and-cancel", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_selection_and_cancel },
-	{ "copy-pipe-end-of-line", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_end_of_line },
-	{ "copy-pipe-end-of-line-and-cancel", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_end_of_line_and_cancel },
-	{ "copy-pipe-line", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_line },
-	{ "copy-pipe-line-and-cancel", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_line_and_cancel },
-	{ "copy-pipe-no-clear", 0, 2, CM_CLEAR_NEVER, cmd_copy_selection_no_clear },
-	{ "copy-selection", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_selection },
-	{ "copy-selection-and-cancel", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_selection_and_cancel },
-	{ "copy-selection-no-clear", 0, 1, CM_CLEAR_NEVER, cmd_copy_selection_no_clear },
-	{ "cursor-down", 0, 0, CM_CLEAR_EMACS, cmd_cursor_down },
-	{ "cursor-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_cursor_down_and_cancel },
-	{ "cursor-left", 0, 0, CM_CLEAR_EMACS, cmd_cursor_left },
-	{ "cursor-right", 0, 0, CM_CLEAR_EMACS, cmd_cursor_right },
-	{ "cursor-up", 0, 0, CM_CLEAR_EMACS, cmd_cursor_up },
-	{ "end-of-line", 0, 0, CM_CLEAR_EMACS, cmd_end_of_line },
-	{ "goto-line", 1, 1, CM_CLEAR_EMACS, cmd_goto_line },
-	{ "halfpage-down", 0, 0, CM_CLEAR_EMACS, cmd_halfpage_down },
-	{ "halfpage-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_halfpage_down_and_cancel },
-	{ "halfpage-up", 0, 0, CM_CLEAR_EMACS, cmd_halfpage_up },
-	{ "history-bottom", 0, 0, CM_CLEAR_EMACS, cmd_history_bottom },
-	{ "history-top", 0, 0, CM_CLEAR_EMACS, cmd_history_top },
-	{ "jump-again", 0, 0, CM_CLEAR_EMACS, cmd_jump_again },
-	{ "jump-backward", 1, 1, CM_CLEAR_EMACS, cmd_jump_backward },
-	{ "jump-forward", 1, 1, CM_CLEAR_EMACS, cmd_jump_forward },
-	{ "jump-reverse", 0, 0, CM_CLEAR_EMACS, cmd_jump_reverse },
-	{ "jump-to-backward", 1, 1, CM_CLEAR_EMACS, cmd_jump_to_backward },
-	{ "jump-to-forward", 1, 1, CM_CLEAR_EMACS, cmd_jump_to_forward },
-	{ "middle-line", 0, 0, CM_CLEAR_EMACS, cmd_middle_line },
-	{ "next-paragraph", 0, 0, CM_CLEAR_EMACS, cmd_next_paragraph },
-	{ "next-space", 0, 0, CM_CLEAR_EMACS, cmd_next_space },
-	{ "next-space-end", 0, 0, CM_CLEAR_EMACS, cmd_next_space_end },
-	{ "next-word", 0, 0, CM_CLEAR_EMACS, cmd_next_word },
-	{ "next-word-end", 0, 0, CM_CLEAR_EMACS, cmd_next_word_end },
-	{ "other-end", 0, 0, CM_CLEAR_EMACS, cmd_other_end },
-	{ "page-down", 0, 0, CM_CLEAR_EMACS, cmd_page_down },
-	{ "page-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_page_down_and_cancel },
-	{ "page-up", 0, 0, CM_CLEAR_EMACS, cmd_page_up },
-	{ "previous-paragraph", 0, 0, CM_CLEAR_EMACS, cmd_previous_paragraph },
-	{ "previous-space", 0, 0, CM_CLEAR_EMACS, cmd_previous_space },
-	{ "previous-word", 0, 0, CM_CLEAR_EMACS, cmd_previous_word },
-	{ "rectangle-off", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle_off },
-	{ "rectangle-on", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle_on },
-	{ "rectangle-toggle", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle_toggle },
-	{ "refresh-from-pane", 0, 0, CM_CLEAR_ALWAYS, cmd_refresh_from_pane },
-	{ "scroll-bottom", 0, 0, CM_CLEAR_ALWAYS, cmd_scroll_bottom },
-	{ "scroll-down", 0, 0, CM_CLEAR_EMACS, cmd_scroll_down },
-	{ "scroll-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_scroll_down_and_cancel },
-	{ "scroll-middle", 0, 0, CM_CLEAR_ALWAYS, cmd_scroll_middle },
-	{ "scroll-top", 0, 0, CM_CLEAR_ALWAYS, cmd_scroll_top },
-	{ "scroll-up", 0, 0, CM_CLEAR_EMACS, cmd_scroll_up },
-	{ "search-again", 0, 0, CM_CLEAR_NEVER, cmd_search_again },
-	{ "search-backward", 0, 1, CM_CLEAR_NEVER, cmd_search_backward },
-	{ "search-backward-incremental", 1, 1, CM_CLEAR_NEVER, cmd_search_backward_incremental },
-	{ "search-backward-text", 0, 1, CM_CLEAR_NEVER, cmd_search_backward },
-	{ "search-forward", 0, 1, CM_CLEAR_NEVER, cmd_search_forward },
-	{ "search-forward-incremental", 1, 1, CM_CLEAR_NEVER, cmd_search_forward_incremental },
-	{ "search-forward-text", 0, 1, CM_CLEAR_NEVER, cmd_search_forward },
-	{ "search-reverse", 0, 0, CM_CLEAR_NEVER, cmd_search_reverse },
-	{ "select-line", 0, 0, CM_CLEAR_ALWAYS, cmd_select_line },
-	{ "select-word", 0, 0, CM_CLEAR_ALWAYS, cmd_select_word },
-	{ "start-of-line", 0, 0, CM_CLEAR_EMACS, cmd_start_of_line },
-	{ "stop-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_stop_selection },
-	{ "toggle-position", 0, 0, CM_CLEAR_NEVER, cmd_toggle_position },
-	{ "top-line", 0, 0, CM_CLEAR_EMACS, cmd_top_line },
+	{ "append-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_copy_selection, CM_ARG_APPEND },
+	{ "append-selection-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_copy_selection,
+	  CM_ARG_APPEND | CM_ARG_CANCEL },
+	{ "back-to-indentation", 0, 0, CM_CLEAR_EMACS, cmd_back_to_indentation, 0 },
+	{ "begin-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_begin_selection, 0 },
+	{ "bottom-line", 0, 0, CM_CLEAR_EMACS, cmd_view_line, CM_ROW_BOTTOM },
+	{ "cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_cancel, 0 },
+	{ "clear-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_clear_selection, 0 },
+	{ "copy-end-of-line", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_span, 0 },
+	{ "copy-end-of-line-and-cancel", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_span, CM_ARG_CANCEL },
+	{ "copy-line", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_span, CM_ARG_LINE },
+	{ "copy-line-and-cancel", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_span,
+	  CM_ARG_LINE | CM_ARG_CANCEL },
+	{ "copy-pipe", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_selection, 0 },
+	{ "copy-pipe-and-cancel", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_selection, CM_ARG_CANCEL },
+	{ "copy-pipe-end-of-line", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_span, 0 },
+	{ "copy-pipe-end-of-line-and-cancel", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_span, CM_ARG_CANCEL },
+	{ "copy-pipe-line", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_span, CM_ARG_LINE },
+	{ "copy-pipe-line-and-cancel", 0, 2, CM_CLEAR_ALWAYS, cmd_copy_span,
+	  CM_ARG_LINE | CM_ARG_CANCEL },
+	{ "copy-pipe-no-clear", 0, 2, CM_CLEAR_NEVER, cmd_copy_selection_no_clear, 0 },
+	{ "copy-selection", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_selection, 0 },
+	{ "copy-selection-and-cancel", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_selection, CM_ARG_CANCEL },
+	{ "copy-selection-no-clear", 0, 1, CM_CLEAR_NEVER, cmd_copy_selection_no_clear, 0 },
+	{ "cursor-down", 0, 0, CM_CLEAR_EMACS, cmd_cursor, 0 },
+	{ "cursor-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_cursor, CM_ARG_CANCEL },
+	{ "cursor-left", 0, 0, CM_CLEAR_EMACS, cmd_cursor_left, 0 },
+	{ "cursor-right", 0, 0, CM_CLEAR_EMACS, cmd_cursor_right, 0 },
+	{ "cursor-up", 0, 0, CM_CLEAR_EMACS, cmd_cursor, CM_ARG_BACK },
+	{ "end-of-line", 0, 0, CM_CLEAR_EMACS, cmd_end_of_line, 0 },
+	{ "goto-line", 1, 1, CM_CLEAR_EMACS, cmd_goto_line, 0 },
+	{ "halfpage-down", 0, 0, CM_CLEAR_EMACS, cmd_page, CM_ARG_HALF },
+	{ "halfpage-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_page,
+	  CM_ARG_HALF | CM_ARG_CANCEL },
+	{ "halfpage-up", 0, 0, CM_CLEAR_EMACS, cmd_page, CM_ARG_HALF | CM_ARG_BACK },
+	{ "history-bottom", 0, 0, CM_CLEAR_EMACS, cmd_history_bottom, 0 },
+	{ "history-top", 0, 0, CM_CLEAR_EMACS, cmd_history_top, 0 },
+	{ "jump-again", 0, 0, CM_CLEAR_EMACS, cmd_jump_again, 0 },
+	{ "jump-backward", 1, 1, CM_CLEAR_EMACS, cmd_jump, CM_JUMP_BACKWARD },
+	{ "jump-forward", 1, 1, CM_CLEAR_EMACS, cmd_jump, CM_JUMP_FORWARD },
+	{ "jump-reverse", 0, 0, CM_CLEAR_EMACS, cmd_jump_again, CM_ARG_REVERSE },
+	{ "jump-to-backward", 1, 1, CM_CLEAR_EMACS, cmd_jump, CM_JUMP_TO_BACKWARD },
+	{ "jump-to-forward", 1, 1, CM_CLEAR_EMACS, cmd_jump, CM_JUMP_TO_FORWARD },
+	{ "middle-line", 0, 0, CM_CLEAR_EMACS, cmd_view_line, CM_ROW_MIDDLE },
+	{ "next-paragraph", 0, 0, CM_CLEAR_EMACS, cmd_paragraph, 0 },
+	{ "next-space", 0, 0, CM_CLEAR_EMACS, cmd_word, CM_ARG_SPACE },
+	{ "next-space-end", 0, 0, CM_CLEAR_EMACS, cmd_word, CM_ARG_SPACE | CM_ARG_END },
+	{ "next-word", 0, 0, CM_CLEAR_EMACS, cmd_word, 0 },
+	{ "next-word-end", 0, 0, CM_CLEAR_EMACS, cmd_word, CM_ARG_END },
+	{ "other-end", 0, 0, CM_CLEAR_EMACS, cmd_other_end, 0 },
+	{ "page-down", 0, 0, CM_CLEAR_EMACS, cmd_page, 0 },
+	{ "page-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_page, CM_ARG_CANCEL },
+	{ "page-up", 0, 0, CM_CLEAR_EMACS, cmd_page, CM_ARG_BACK },
+	{ "previous-paragraph", 0, 0, CM_CLEAR_EMACS, cmd_paragraph, CM_ARG_BACK },
+	{ "previous-space", 0, 0, CM_CLEAR_EMACS, cmd_word, CM_ARG_SPACE | CM_ARG_BACK },
+	{ "previous-word", 0, 0, CM_CLEAR_EMACS, cmd_word, CM_ARG_BACK },
+	{ "rectangle-off", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle, CM_RECT_OFF },
+	{ "rectangle-on", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle, CM_RECT_ON },
+	{ "rectangle-toggle", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle, CM_RECT_TOGGLE },
+	{ "refresh-from-pane", 0, 0, CM_CLEAR_ALWAYS, cmd_refresh_from_pane, 0 },
+	{ "scroll-bottom", 0, 0, CM_CLEAR_ALWAYS, cmd_scroll_line_to, CM_ROW_BOTTOM },
+	{ "scroll-down", 0, 0, CM_CLEAR_EMACS, cmd_cursor, CM_ARG_SCROLL },
+	{ "scroll-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_cursor,
+	  CM_ARG_SCROLL | CM_ARG_CANCEL },
+	{ "scroll-middle", 0, 0, CM_CLEAR_ALWAYS, cmd_scroll_line_to, CM_ROW_MIDDLE },
+	{ "scroll-top", 0, 0, CM_CLEAR_ALWAYS, cmd_scroll_line_to, CM_ROW_TOP },
+	{ "scroll-up", 0, 0, CM_CLEAR_EMACS, cmd_cursor, CM_ARG_SCROLL | CM_ARG_BACK },
+	{ "search-again", 0, 0, CM_CLEAR_NEVER, cmd_search_again, 0 },
+	{ "search-backward", 0, 1, CM_CLEAR_NEVER, cmd_search, CM_ARG_BACK },
+	{ "search-backward-incremental", 1, 1, CM_CLEAR_NEVER, cmd_search_incremental,
+	  CM_ARG_BACK },
+	{ "search-backward-text", 0, 1, CM_CLEAR_NEVER, cmd_search, CM_ARG_BACK },
+	{ "search-forward", 0, 1, CM_CLEAR_NEVER, cmd_search, 0 },
+	{ "search-forward-incremental", 1, 1, CM_CLEAR_NEVER, cmd_search_incremental, 0 },
+	{ "search-forward-text", 0, 1, CM_CLEAR_NEVER, cmd_search, 0 },
+	{ "search-reverse", 0, 0, CM_CLEAR_NEVER, cmd_search_again, CM_ARG_REVERSE },
+	{ "select-line", 0, 0, CM_CLEAR_ALWAYS, cmd_select_line, 0 },
+	{ "select-word", 0, 0, CM_CLEAR_ALWAYS, cmd_select_word, 0 },
+	{ "start-of-line", 0, 0, CM_CLEAR_EMACS, cmd_start_of_line, 0 },
+	{ "stop-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_stop_selection, 0 },
+	{ "toggle-position", 0, 0, CM_CLEAR_NEVER, cmd_toggle_position, 0 },
+	{ "top-line", 0, 0, CM_CLEAR_EMACS, cmd_view_line, CM_ROW_TOP },
 };
 
 int copy_mode_command(struct copy_mode *cm, const char *name, int argc, const char *const *argv,
@@ -2029,9 +1820,14 @@ int copy_mode_command(struct copy_mode *cm, const char *name, int argc, const ch
 		return COPY_MODE_UNKNOWN;
 	if (repeat == 0)
 		repeat = 1;
-	r = cmd->fn(cm, argc, argv, repeat);
+	r = cmd->fn(cm, cmd->arg, argc, argv, repeat);
 	if (r == COPY_MODE_UNKNOWN)
 		return r;
+	/* copy-mode -e: scrolling back down to the live screen leaves. */
+	if (cm->scroll_exit && cm->oy == 0 &&
+	    (strcmp(name, "scroll-down") == 0 || strcmp(name, "page-down") == 0 ||
+		strcmp(name, "halfpage-down") == 0))
+		r |= COPY_MODE_CANCEL;
 	if (strncmp(name, "search-", 7) != 0) {
 		if (cmd->clear == CM_CLEAR_ALWAYS || (cmd->clear == CM_CLEAR_EMACS && !cm->vi)) {
 			if (cm->marks)

@@ -25,6 +25,7 @@
 #include "common/xmalloc.h"
 #include "server/cmd.h"
 #include "server/control.h"
+#include "server/link.h"
 #include "server/pane.h"
 #include "server/session.h"
 #include "server/window.h"
@@ -88,6 +89,14 @@ static void close_dead_panes(void)
 					i++;
 					continue;
 				}
+				if (pane_remains(p)) {
+					/* The status goes in the message: wait for
+					 * SIGCHLD if only the pty has closed. */
+					if (p->flags & PANE_F_EXITED)
+						pane_show_dead(p);
+					i++;
+					continue;
+				}
 				pane_drain(p);
 				log_debug("pane %%%d closed", p->id);
 				if (window_remove_pane(w, p) == 0)
@@ -105,6 +114,7 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	control_run_pending();
 	close_dead_panes();
+	link_turn();
 	if (shutting_down || (session_count() == 0 && control_count() == 0))
 		event_base_loopexit(base, NULL);
 }
@@ -194,18 +204,23 @@ static void load_config(const char *config)
 {
 	const char *home = getenv("HOME");
 	char path[4096];
+	struct buf out;
 
+	buf_init(&out);
 	if (config != NULL) {
-		cmd_source_file(config, &config_errors);
+		cmd_source_file(config, 0, &out, &config_errors);
+		buf_free(&out);
 		return;
 	}
-	if (home == NULL)
-		return;
-	snprintf(path, sizeof path, "%s/.config/rmux/rmux.conf", home);
-	if (access(path, R_OK) != 0)
-		snprintf(path, sizeof path, "%s/.rmux.conf", home);
-	if (access(path, R_OK) == 0)
-		cmd_source_file(path, &config_errors);
+	if (home != NULL) {
+		snprintf(path, sizeof path, "%s/.config/rmux/rmux.conf", home);
+		if (access(path, R_OK) != 0)
+			snprintf(path, sizeof path, "%s/.rmux.conf", home);
+		if (access(path, R_OK) == 0)
+			cmd_source_file(path, 0, &out, &config_errors);
+	}
+	/* Output of config commands has nowhere to go without a client. */
+	buf_free(&out);
 }
 
 int daemon_run(const char *path, const char *config, int ready_fd)
@@ -258,7 +273,9 @@ int daemon_run(const char *path, const char *config, int ready_fd)
 	log_debug("server exiting");
 	unlink(socket_path);
 	close(lfd);
+	link_free_all();
 	control_free_all();
+	cmd_wait_free_all();
 	while ((s = session_first()) != NULL)
 		session_destroy(s);
 	for (i = 0; i < RMUX_NITEMS(sigs); i++)

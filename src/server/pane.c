@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -16,7 +17,11 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
+#include "server/cmd_parse.h"
 #include "server/daemon.h"
+#include "server/options.h"
+#include "server/window.h"
+#include "server/copy_mode.h"
 #include "term/vt.h"
 
 static struct pane *all_panes;
@@ -55,15 +60,17 @@ static void pane_flush_replies(struct pane *p)
 	buf_reset(&s->clipboard);
 }
 
-static void pane_read_cb(evutil_socket_t fd, short what, void *arg)
+/* Read up to LIMIT bytes into the emulator. The loop goes on until the
+ * pty says EAGAIN: measured, one more read costs less than a trip through
+ * the event loop, and the writer has often refilled the pty meanwhile. */
+static void pane_read(struct pane *p, size_t limit)
 {
-	struct pane *p = arg;
 	static char chunk[16384];
 	size_t total = 0;
 	ssize_t n;
 
-	while (total < PANE_READ_SLICE) {
-		n = read(fd, chunk, sizeof chunk);
+	while (total < limit) {
+		n = read(p->fd, chunk, sizeof chunk);
 		if (n > 0) {
 			vt_input(p->vt, chunk, (size_t)n);
 			total += (size_t)n;
@@ -78,6 +85,11 @@ static void pane_read_cb(evutil_socket_t fd, short what, void *arg)
 		break;
 	}
 	pane_flush_replies(p);
+}
+
+static void pane_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	pane_read(arg, PANE_READ_SLICE);
 }
 
 static void pane_write_cb(evutil_socket_t fd, short what, void *arg)
@@ -104,52 +116,93 @@ static void pane_write_cb(evutil_socket_t fd, short what, void *arg)
 
 void pane_write(struct pane *p, const void *data, size_t len)
 {
-	if (len == 0 || (p->flags & PANE_F_EOF))
+	if (len == 0 || (p->flags & (PANE_F_EOF | PANE_F_DEAD_SHOWN)))
 		return;
 	buf_add(&p->out, data, len);
 	event_add(p->ev_write, NULL);
 }
 
-struct pane *pane_create(struct window *w, struct pty_spawn *sp, unsigned history_limit,
-    char **cause)
+static void pane_set_command(struct pane *p, const struct pty_spawn *sp)
 {
-	struct pane *p = xcalloc(1, sizeof *p);
-	char var[32];
-	char *env[8];
-	size_t n = 0, i;
+	int i;
 
-	p->id = next_pane_id;
-	p->window = w;
-	p->sx = sp->sx;
-	p->sy = sp->sy;
+	for (i = 0; i < p->argc; i++)
+		free(p->argv[i]);
+	free(p->argv);
+	p->argc = sp->argc;
+	p->argv = xcalloc((size_t)sp->argc + 1, sizeof *p->argv);
+	for (i = 0; i < sp->argc; i++)
+		p->argv[i] = xstrdup(sp->argv[i]);
+}
+
+/* Start SP's program on a new pty for P and watch it. */
+static int pane_spawn(struct pane *p, struct pty_spawn *sp, char **cause)
+{
+	char var[32];
+	char *env[8], **saved = sp->env;
+	size_t n = 0, i;
+	int rc;
+
 	snprintf(var, sizeof var, "RMUX_PANE=%%%d", p->id);
 	/* Keep the caller's extra entries and add ours. */
 	for (i = 0; sp->env != NULL && sp->env[i] != NULL && n < RMUX_NITEMS(env) - 2; i++)
 		env[n++] = sp->env[i];
 	env[n++] = var;
 	env[n] = NULL;
-	{
-		char **saved = sp->env;
-
-		sp->env = env;
-		if (pty_spawn(sp, &p->fd, &p->pid, p->tty, sizeof p->tty) != 0) {
-			sp->env = saved;
-			*cause = xasprintf("create pane failed: %s", strerror(errno));
-			free(p);
-			return NULL;
-		}
-		sp->env = saved;
+	sp->env = env;
+	rc = pty_spawn(sp, &p->fd, &p->pid, p->tty, sizeof p->tty);
+	sp->env = saved;
+	if (rc != 0) {
+		*cause = xasprintf("create pane failed: %s", strerror(errno));
+		p->fd = -1;
+		return -1;
 	}
-	next_pane_id++;
-	p->vt = vt_create(sp->sx, sp->sy, history_limit);
-	buf_init(&p->out);
 	p->ev_read = event_new(daemon_base(), p->fd, EV_READ | EV_PERSIST, pane_read_cb, p);
 	p->ev_write = event_new(daemon_base(), p->fd, EV_WRITE, pane_write_cb, p);
 	event_add(p->ev_read, NULL);
+	log_debug("pane %%%d pid %ld on %s", p->id, (long)p->pid, p->tty);
+	return 0;
+}
+
+struct pane *pane_create(struct window *w, struct pty_spawn *sp, unsigned history_limit,
+    char **cause)
+{
+	struct pane *p = xcalloc(1, sizeof *p);
+
+	p->id = next_pane_id;
+	p->window = w;
+	p->sx = sp->sx;
+	p->sy = sp->sy;
+	if (pane_spawn(p, sp, cause) != 0) {
+		free(p);
+		return NULL;
+	}
+	next_pane_id++;
+	pane_set_command(p, sp);
+	p->vt = vt_create(sp->sx, sp->sy, history_limit);
+	p->options = options_create(w->options);
+	buf_init(&p->out);
 	p->next_all = all_panes;
 	all_panes = p;
-	log_debug("pane %%%d pid %ld on %s", p->id, (long)p->pid, p->tty);
 	return p;
+}
+
+/* Close the pty and hang up the program if it still runs. */
+static void pane_close_pty(struct pane *p)
+{
+	if (p->ev_read != NULL)
+		event_free(p->ev_read);
+	if (p->ev_write != NULL)
+		event_free(p->ev_write);
+	p->ev_read = p->ev_write = NULL;
+	if (p->fd < 0)
+		return;
+	/* Closing the last master descriptor hangs up the slave; the signal
+	 * makes sure a program that ignores the hangup still hears of it. */
+	close(p->fd);
+	p->fd = -1;
+	if (!(p->flags & PANE_F_EXITED))
+		kill(-p->pid, SIGHUP);
 }
 
 void pane_free(struct pane *p)
@@ -162,15 +215,14 @@ void pane_free(struct pane *p)
 			break;
 		}
 	}
-	event_free(p->ev_read);
-	event_free(p->ev_write);
-	/* Closing the last master descriptor hangs up the slave; the signal
-	 * makes sure a program that ignores the hangup still hears of it. */
-	close(p->fd);
-	if (!(p->flags & PANE_F_EXITED))
-		kill(-p->pid, SIGHUP);
+	pane_close_pty(p);
+	for (int i = 0; i < p->argc; i++)
+		free(p->argv[i]);
+	free(p->argv);
+	copy_mode_free(p->copy);
 	vt_free(p->vt);
 	buf_free(&p->out);
+	options_free(p->options);
 	free(p);
 }
 
@@ -181,18 +233,106 @@ void pane_resize(struct pane *p, unsigned sx, unsigned sy)
 	p->sx = sx;
 	p->sy = sy;
 	vt_resize(p->vt, sx, sy);
-	pty_resize(p->fd, sx, sy);
+	if (p->copy != NULL)
+		copy_mode_refresh(p->copy);
+	if (p->fd >= 0)
+		pty_resize(p->fd, sx, sy);
 }
 
 int pane_is_dead(const struct pane *p)
 {
-	return (p->flags & (PANE_F_EOF | PANE_F_EXITED)) != 0;
+	return (p->flags & (PANE_F_EOF | PANE_F_EXITED)) != 0 && !(p->flags & PANE_F_DEAD_SHOWN);
 }
 
 void pane_drain(struct pane *p)
 {
-	if (!(p->flags & PANE_F_EOF))
-		pane_read_cb(p->fd, EV_READ, p);
+	if (!(p->flags & PANE_F_EOF) && p->fd >= 0)
+		pane_read(p, PANE_DRAIN_MAX);
+}
+
+int pane_remains(const struct pane *p)
+{
+	switch (options_get_number(p->options, "remain-on-exit")) {
+	case 1:
+		return 1;
+	case 2:
+		/* "failed": only a non-zero exit or a signal keeps it. */
+		return !(p->flags & PANE_F_EXITED) || !WIFEXITED(p->status) ||
+		    WEXITSTATUS(p->status) != 0;
+	default:
+		return 0;
+	}
+}
+
+void pane_show_dead(struct pane *p)
+{
+	char when[64], line[256], *seq;
+	struct tm tm;
+
+	pane_drain(p);
+	if (p->ev_read != NULL)
+		event_del(p->ev_read);
+	p->flags |= PANE_F_DEAD_SHOWN;
+	p->dead_time = time(NULL);
+	localtime_r(&p->dead_time, &tm);
+	strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
+	if (!(p->flags & PANE_F_EXITED))
+		snprintf(line, sizeof line, "Pane is dead (%s)", when);
+	else if (WIFSIGNALED(p->status))
+		snprintf(line, sizeof line, "Pane is dead (signal %d, %s)", WTERMSIG(p->status), when);
+	else
+		snprintf(line, sizeof line, "Pane is dead (status %d, %s)", WEXITSTATUS(p->status),
+		    when);
+	/* As tmux: whole-screen scroll region, a line feed on the bottom line,
+	 * then the text in the default colours, cut at the pane's width. */
+	if (p->sx < sizeof line)
+		line[p->sx] = '\0';
+	seq = xasprintf("\030\033[0m\033(B\017\033[4l\033[r\033[%u;1H\n\033[?7l%s", p->sy, line);
+	vt_input(p->vt, seq, strlen(seq));
+	free(seq);
+	buf_reset(&vt_screen(p->vt)->replies);
+}
+
+int pane_respawn(struct pane *p, struct pty_spawn *sp, char **cause)
+{
+	pane_close_pty(p);
+	buf_reset(&p->out);
+	p->flags = 0;
+	p->status = 0;
+	sp->sx = p->sx;
+	sp->sy = p->sy;
+	screen_reset(vt_screen(p->vt));
+	if (sp->argc > 0)
+		pane_set_command(p, sp);
+	if (pane_spawn(p, sp, cause) != 0) {
+		/* Nothing runs: the pane stays dead. */
+		p->flags = PANE_F_EOF | PANE_F_EXITED | PANE_F_DEAD_SHOWN;
+		return -1;
+	}
+	return 0;
+}
+
+void pane_reparent_options(struct pane *p)
+{
+	struct options *old = p->options;
+	struct cmd_parse_result r;
+	char *all, *cause;
+	size_t i;
+
+	/* Carry the pane's own values over through their printed form. */
+	all = options_show_all(old, OPTION_SCOPE_SERVER | OPTION_SCOPE_SESSION |
+	    OPTION_SCOPE_WINDOW | OPTION_SCOPE_PANE, 0);
+	p->options = options_create(p->window->options);
+	memset(&r, 0, sizeof r);
+	cmd_parse_string(all, strlen(all), NULL, &r);
+	for (i = 0; i < r.ncmds; i++) {
+		if (r.cmds[i].argc == 2 &&
+		    options_set(p->options, r.cmds[i].argv[0], r.cmds[i].argv[1], 0, 0, &cause) != 0)
+			free(cause);
+	}
+	cmd_parse_result_free(&r);
+	free(all);
+	options_free(old);
 }
 
 int pane_child_exited(pid_t pid, int status)

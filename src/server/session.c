@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "server/options.h"
 #include "server/pty.h"
 #include "server/window.h"
 
-struct server_options server_options;
+struct options *global_options;
+struct options *global_s_options;
+struct options *global_w_options;
 
 static struct session *sessions;
 static int next_session_id;
@@ -41,21 +44,30 @@ static int have_terminfo(const char *name)
 void server_options_init(void)
 {
 	const char *shell = getenv("SHELL");
+	char *cause;
 
-	server_options.history_limit = 2000;
-	server_options.base_index = 0;
-	server_options.default_terminal =
-	    xstrdup(have_terminfo("tmux-256color") ? "tmux-256color" : "screen-256color");
+	global_options = options_create(NULL);
+	options_set_defaults(global_options, OPTION_SCOPE_SERVER);
+	global_s_options = options_create(NULL);
+	options_set_defaults(global_s_options, OPTION_SCOPE_SESSION);
+	global_w_options = options_create(NULL);
+	options_set_defaults(global_w_options, OPTION_SCOPE_WINDOW | OPTION_SCOPE_PANE);
+	if (options_set(global_options, "default-terminal",
+	    have_terminfo("tmux-256color") ? "tmux-256color" : "screen-256color", 0, 0,
+	    &cause) != 0)
+		free(cause);
 	if (shell == NULL || shell[0] != '/' || access(shell, X_OK) != 0)
 		shell = "/bin/sh";
-	server_options.default_shell = xstrdup(shell);
+	if (options_set(global_s_options, "default-shell", shell, 0, 0, &cause) != 0)
+		free(cause);
 }
 
 void server_options_free(void)
 {
-	free(server_options.default_terminal);
-	free(server_options.default_shell);
-	memset(&server_options, 0, sizeof server_options);
+	options_free(global_options);
+	options_free(global_s_options);
+	options_free(global_w_options);
+	global_options = global_s_options = global_w_options = NULL;
 }
 
 struct session *session_first(void)
@@ -145,8 +157,11 @@ struct session *session_create(const char *name, const char *window_name, unsign
 	s->created = time(NULL);
 	s->sx = sx;
 	s->sy = sy;
-	w = window_create(s, server_options.base_index, window_name, sp, cause);
+	s->options = options_create(global_s_options);
+	w = window_create(s, (int)options_get_number(s->options, "base-index"), window_name, sp,
+	    cause);
 	if (w == NULL) {
+		options_free(s->options);
 		free(s->name);
 		free(s);
 		return NULL;
@@ -176,6 +191,7 @@ void session_destroy(struct session *s)
 		next = w->next;
 		window_free(w);
 	}
+	options_free(s->options);
 	free(s->name);
 	free(s);
 }
@@ -235,7 +251,35 @@ int session_remove_window(struct session *s, struct window *w)
 		s->last = NULL;
 	}
 	window_free(w);
+	session_renumber_windows(s, 0);
 	return (int)session_nwindows(s);
+}
+
+void session_move_window(struct session *s, struct window *w, int index)
+{
+	struct window **pp;
+
+	for (pp = &s->windows; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	}
+	w->index = index;
+	session_attach_window(s, w);
+}
+
+void session_renumber_windows(struct session *s, int force)
+{
+	struct window *w;
+	int index;
+
+	if (!force && !options_get_number(s->options, "renumber-windows"))
+		return;
+	/* The list is in index order already: only the numbers change. */
+	index = (int)options_get_number(s->options, "base-index");
+	for (w = s->windows; w != NULL; w = w->next)
+		w->index = index++;
 }
 
 void session_select_window(struct session *s, struct window *w)

@@ -7,6 +7,7 @@
 
 #include "common/xmalloc.h"
 #include "server/layout.h"
+#include "server/options.h"
 #include "server/pane.h"
 #include "server/pty.h"
 #include "server/session.h"
@@ -28,10 +29,78 @@ struct window *window_find_id(int id)
 	return NULL;
 }
 
-static void add_pane(struct window *w, struct pane *p)
+void window_add_pane(struct window *w, struct pane *p)
 {
 	w->panes = xreallocarray(w->panes, w->npanes + 1, sizeof *w->panes);
 	w->panes[w->npanes++] = p;
+	if (p->window != w) {
+		p->window = w;
+		pane_reparent_options(p);
+	}
+}
+
+static unsigned history_limit_of(const struct window *w)
+{
+	return (unsigned)options_get_number(w->session->options, "history-limit");
+}
+
+void window_set_name(struct window *w, const char *name)
+{
+	char *cause;
+
+	free(w->name);
+	w->name = xstrdup(name);
+	if (options_set(w->options, "automatic-rename", "off", 0, 0, &cause) != 0)
+		free(cause);
+}
+
+struct window *window_create_with(struct session *s, int index, unsigned sx, unsigned sy,
+    struct pane *p)
+{
+	struct window *w = xcalloc(1, sizeof *w);
+
+	w->id = next_window_id++;
+	w->index = index;
+	w->session = s;
+	w->last_preset = -1;
+	w->options = options_create(global_w_options);
+	w->layout = layout_create(sx, sy, p->id);
+	window_add_pane(w, p);
+	window_set_active(w, p);
+	window_apply_layout(w);
+	return w;
+}
+
+/* Room enough to add one-cell panes one after another. */
+#define WINDOW_SCRATCH_SIZE 10000u
+
+int window_set_order(struct window *w, const int *ids)
+{
+	struct layout *l;
+	const char *cause;
+	char *shape;
+	size_t i, n = layout_count(w->layout);
+
+	/* A scratch layout with the new order (full-size splits append to
+	 * it), then the old shape laid over it: the shape's cells take the
+	 * panes in order. */
+	l = layout_create(WINDOW_SCRATCH_SIZE, WINDOW_SCRATCH_SIZE, ids[0]);
+	for (i = 1; i < n; i++) {
+		if (layout_split(l, ids[0], LAYOUT_LEFTRIGHT, 1, LAYOUT_SPLIT_FULLSIZE, ids[i]) != 0) {
+			layout_free(l);
+			return -1;
+		}
+	}
+	shape = layout_dump(w->layout, 0);
+	if (layout_apply_string(l, shape, &cause) != 0) {
+		free(shape);
+		layout_free(l);
+		return -1;
+	}
+	free(shape);
+	layout_free(w->layout);
+	w->layout = l;
+	return 0;
 }
 
 struct window *window_create(struct session *s, int index, const char *name,
@@ -43,18 +112,22 @@ struct window *window_create(struct session *s, int index, const char *name,
 	w->id = next_window_id;
 	w->index = index;
 	w->session = s;
-	w->name = name != NULL ? xstrdup(name) : NULL;
+	w->last_preset = -1;
+	w->options = options_create(global_w_options);
+	if (name != NULL)
+		window_set_name(w, name);
 	sp->sx = s->sx;
 	sp->sy = s->sy;
-	p = pane_create(w, sp, server_options.history_limit, cause);
+	p = pane_create(w, sp, history_limit_of(w), cause);
 	if (p == NULL) {
+		options_free(w->options);
 		free(w->name);
 		free(w);
 		return NULL;
 	}
 	next_window_id++;
 	w->layout = layout_create(s->sx, s->sy, p->id);
-	add_pane(w, p);
+	window_add_pane(w, p);
 	window_set_active(w, p);
 	return w;
 }
@@ -67,6 +140,7 @@ void window_free(struct window *w)
 		pane_free(w->panes[i]);
 	free(w->panes);
 	layout_free(w->layout);
+	options_free(w->options);
 	free(w->name);
 	free(w);
 }
@@ -85,18 +159,26 @@ struct pane *window_split(struct window *w, struct pane *pane, int type, int siz
 	layout_geometry(w->layout, id, &g);
 	sp->sx = g.sx;
 	sp->sy = g.sy;
-	p = pane_create(w, sp, server_options.history_limit, cause);
+	p = pane_create(w, sp, history_limit_of(w), cause);
 	if (p == NULL) {
 		layout_remove(w->layout, id);
 		window_apply_layout(w);
 		return NULL;
 	}
-	add_pane(w, p);
+	window_add_pane(w, p);
 	window_apply_layout(w);
 	return p;
 }
 
 size_t window_remove_pane(struct window *w, struct pane *p)
+{
+	size_t left = window_detach_pane(w, p);
+
+	pane_free(p);
+	return left;
+}
+
+size_t window_detach_pane(struct window *w, struct pane *p)
 {
 	size_t i;
 
@@ -108,6 +190,8 @@ size_t window_remove_pane(struct window *w, struct pane *p)
 		return w->npanes;
 	memmove(&w->panes[i], &w->panes[i + 1], (w->npanes - i - 1) * sizeof *w->panes);
 	w->npanes--;
+	/* A pane leaving ends any zoom, as in tmux. */
+	layout_unzoom(w->layout);
 	if (w->npanes > 0)
 		layout_remove(w->layout, p->id);
 	if (w->last == p)
@@ -125,7 +209,6 @@ size_t window_remove_pane(struct window *w, struct pane *p)
 			window_set_active(w, best);
 		w->last = NULL;
 	}
-	pane_free(p);
 	if (w->npanes > 0)
 		window_apply_layout(w);
 	return w->npanes;
@@ -172,13 +255,20 @@ void window_apply_layout(struct window *w)
 	}
 }
 
-const char *window_name(const struct window *w, char *buf, size_t size)
+const char *window_name(struct window *w, char *buf, size_t size)
 {
-	if (w->name != NULL)
+	if (w->name != NULL && !options_get_number(w->options, "automatic-rename"))
 		return w->name;
-	if (w->active == NULL)
-		return "";
+	if (w->active == NULL || (w->active->flags & PANE_F_DEAD_SHOWN))
+		return w->name != NULL ? w->name : "";
 	pty_current_command(w->active->fd, w->active->pid, buf, size);
+	if (buf[0] == '\0')
+		return w->name != NULL ? w->name : "";
+	/* Kept so that turning automatic-rename off freezes what is shown. */
+	if (w->name == NULL || strcmp(w->name, buf) != 0) {
+		free(w->name);
+		w->name = xstrdup(buf);
+	}
 	return buf;
 }
 

@@ -274,6 +274,329 @@ def case_flood():
     print("slowest send-keys/capture round trip under flood: %.3f s" % worst)
 
 
+def both(tname, *args):
+    """Run ARGS in rmux and in tmux; return (rmux, tmux) as (status, stdout, stderr)."""
+    r = rmux(*args, check=False)
+    t = subprocess.run(["tmux", "-L", tname, "-f", "/dev/null"] + list(args),
+                       capture_output=True, text=True, timeout=60,
+                       env=dict(ENV, SHELL="/bin/sh"))
+    return (r.returncode, r.stdout, r.stderr), (t.returncode, t.stdout, t.stderr)
+
+
+OPTION_SCRIPT = [
+    ["set", "-g", "nosuch", "1"], ["set", "-w", "history-limit", "5"],
+    ["set", "-g", "history-limit", "abc"], ["set", "-g", "mode-keys", "xx"],
+    ["set", "-q", "nosuch", "1"], ["set", "-g", "status-left"], ["set", "-o", "-g", "@x", "1"],
+    ["set", "-o", "-g", "@x", "2"], ["set", "-g", "status-left-length", "99999"],
+    ["set", "-w", "remain-on-exit", "on"], ["set", "-g", "base-index", "-1"],
+    ["set", "-F", "-g", "@y", "#{session_name}"], ["set", "-g", "prefix", "nokey"],
+    ["set", "-ag", "status-left", "ab"], ["set", "-ug", "@x"],
+    ["set", "-g", "status-style", "bogus=1"], ["set", "-g", "mode"],
+    ["setw", "-g", "mode-keys", "vi"], ["set", "-t", "nosess", "@z", "1"],
+    ["set", "-u", "nosuch"], ["set", "-w", "base-index", "3"], ["set", "-g", "mouse"],
+    ["show", "-g", "base-index"], ["show", "-g", "@y"], ["show", "-gv", "status-left"],
+    ["show", "-g", "nosuch"], ["show", "-w"], ["show", "-p"], ["show"],
+    ["show", "-g", "@nope"], ["show", "-v", "@nope"], ["show", "-w", "-g", "mode-keys"],
+    ["showw", "-g", "mode-keys"], ["show", "-A", "history-limit"],
+    ["show", "-wA", "mode-keys"], ["show", "history-limit"], ["show", "-gq", "nosuch"],
+    ["show", "-q", "@nope"], ["show", "-p", "remain-on-exit"], ["show", "-pA", "remain-on-exit"],
+    ["show", "-g", "remain-on-exit"], ["show", "-g", "prefix"], ["show", "-g", "mouse"],
+    ["show", "-g", "default-shell"], ["show", "-gv", "status-style"],
+    ["show", "-g", "renumber-windows"], ["show", "-w", "-g", "pane-base-index"],
+    ["display-message", "-p", "#{history-limit} #{@y} #{mode-keys}"],
+    ["set", "-p", "@pane", "p1"], ["set", "-w", "@win", "w1"], ["show", "-wv", "@win"],
+    ["show", "-p", "@pane"], ["show", "-v", "@win"], ["set", "-pu", "@pane"],
+    ["show", "-p", "@pane"],
+]
+
+
+def case_options():
+    """set-option and show-options: same output, messages and status as tmux."""
+    tname = "rmuxe2eo%d" % os.getpid()
+    try:
+        rmux("new-session", "-d", "-s", "o", "cat")
+        tmux(tname, "new-session", "-d", "-s", "o", "cat")
+        bad = []
+        for cmd in OPTION_SCRIPT:
+            ours, theirs = both(tname, *cmd)
+            if ours != theirs:
+                bad.append("%s:\n  rmux %r\n  tmux %r" % (" ".join(cmd), ours, theirs))
+        expect(not bad, "options differ:\n" + "\n".join(bad))
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
+def case_option_effects():
+    """base-index, pane-base-index, renumber-windows, history-limit and
+    automatic-rename change what the server does."""
+    rmux("new-session", "-d", "-s", "b", "cat")
+    rmux("set", "-g", "base-index", "1", ";", "set", "-g", "pane-base-index", "1", ";",
+         "set", "-g", "history-limit", "123")
+    # Two arguments run directly, so the pane's program is cat itself.
+    rmux("new-session", "-d", "-s", "c", "cat", "-")
+    rmux("new-window", "-t", "c", "cat", "-")
+    rmux("new-window", "-t", "c", "cat", "-")
+    idx = rmux("list-windows", "-t", "c", "-F", "#{window_index}").stdout.split()
+    expect(idx == ["1", "2", "3"], "base-index: %r" % idx)
+    rmux("split-window", "-t", "c:1", "cat")
+    panes = rmux("list-panes", "-t", "c:1", "-F", "#{pane_index} #{history_limit}").stdout
+    expect(panes == "1 123\n2 123\n", "pane-base-index/history-limit: %r" % panes)
+    expect(rmux("display-message", "-p", "-t", "c:1.2", "#{pane_index}").stdout == "2\n",
+           "pane target with pane-base-index")
+    rmux("set", "-t", "c", "renumber-windows", "on")
+    rmux("kill-window", "-t", "c:2")
+    idx = rmux("list-windows", "-t", "c", "-F", "#{window_index}").stdout.split()
+    expect(idx == ["1", "2"], "renumber-windows: %r" % idx)
+    wait_for("automatic name", lambda: rmux("display-message", "-p", "-t", "c:2",
+                                            "#{window_name}").stdout == "cat\n")
+    rmux("rename-window", "-t", "c:2", "mine")
+    expect(rmux("show", "-wv", "-t", "c:2", "automatic-rename").stdout == "off\n",
+           "rename-window turns automatic-rename off")
+    rmux("set", "-g", "default-command", "echo from-default-command; exec cat")
+    rmux("new-window", "-t", "c")
+    wait_for("default-command", lambda: "from-default-command" in rmux(
+        "capture-pane", "-p", "-t", "c:3").stdout)
+
+
+def case_config():
+    """A config file with bad lines: FILE:LINE messages to the first
+    command, the good lines still applied; source-file reports the same."""
+    conf = os.path.join(TMP, "bad.conf")
+    with open(conf, "w") as f:
+        f.write("set -g base-index 1\n"
+                "foo bar\n"
+                "set -g nosuch 3\n"
+                "set -g history-limit abc ; set -g status-left 'x'\n"
+                "# a comment\n"
+                "set -g mode-keys vi ; set -g @u 5\n"
+                "new-session -d -s fromconf 'cat'\n"
+                "bind-key x display-message a \\; display-message b\n"
+                "set -g @v 1 \\; set -g @w 2\n")
+    p = subprocess.run([RMUX, "-L", NAME, "-f", conf, "new-session", "-d", "-s", "main", "cat"],
+                       env=ENV, capture_output=True, text=True, timeout=60)
+    expect(p.returncode == 0, "new-session status %d" % p.returncode)
+    # "\;" separates only inside a command's own list (bind-key); at the
+    # top level it is a ";" argument, as in tmux.
+    want = ["%s:2: unknown command: foo" % conf, "%s:3: invalid option: nosuch" % conf,
+            "%s:4: value is invalid: abc" % conf,
+            "%s:9: command set-option: too many arguments (need at most 2)" % conf]
+    expect(p.stderr.splitlines() == want, "config errors %r" % p.stderr)
+    shown = rmux("show", "-gv", "base-index", ";", "show", "-gv", "status-left", ";",
+                 "show", "-gv", "mode-keys", ";", "show", "-gv", "@u").stdout
+    expect(shown == "1\nx\nvi\n5\n", "config values %r" % shown)
+    expect(rmux("has-session", "-t", "fromconf").returncode == 0, "session from config")
+    # Only the first command hears of the errors.
+    expect(rmux("ls").stderr == "", "errors repeated")
+    p = rmux("source-file", conf, check=False)
+    expect(p.returncode == 1, "source-file status %d" % p.returncode)
+    expect(p.stderr.splitlines() == want[:3] + ["%s:7: duplicate session: fromconf" % conf] +
+           want[3:],
+           "source-file errors %r" % p.stderr)
+    p = rmux("source-file", "-q", os.path.join(TMP, "none.conf"), check=False)
+    expect(p.returncode == 0 and p.stderr == "", "source-file -q %r" % p.stderr)
+    p = rmux("source", os.path.join(TMP, "none.conf"), check=False)
+    expect(p.returncode == 1 and p.stderr == "%s: No such file or directory\n" %
+           os.path.join(TMP, "none.conf"), "missing file %r" % p.stderr)
+    # A file that sources itself stops instead of recursing for ever.
+    loop = os.path.join(TMP, "loop.conf")
+    with open(loop, "w") as f:
+        f.write("set -g @n x\nsource-file %s\n" % loop)
+    p = rmux("source-file", loop, check=False)
+    expect(p.returncode == 1 and "too many nested files" in p.stderr, p.stderr[:200])
+    expect(server_alive(), "server after recursive source-file")
+
+
+LAYOUT_FORMAT = ("#{pane_index} #{pane_left},#{pane_top} #{pane_width}x#{pane_height} "
+                 "#{pane_active} #{window_zoomed_flag} #{window_layout}")
+LAYOUT_SCRIPT = [
+    ["split-window", "-h", "-t", "g", "sleep 1000"],
+    ["split-window", "-v", "-t", "g", "sleep 1000"],
+    ["split-window", "-h", "-t", "g", "sleep 1000"],
+    ["resize-pane", "-t", "g:0.1", "-L", "7"], ["resize-pane", "-t", "g:0.2", "-D", "3"],
+    ["resize-pane", "-t", "g:0.3", "-x", "20"], ["resize-pane", "-t", "g:0.0", "-y", "50%"],
+    None,
+    ["resize-pane", "-Z", "-t", "g:0.2"], None, ["resize-pane", "-Z", "-t", "g:0.2"],
+    ["resize-pane", "-Z", "-t", "g:0.1"], ["split-window", "-t", "g", "sleep 1000"], None,
+    ["select-layout", "-t", "g", "main-vertical"], None,
+    ["next-layout", "-t", "g"], None,
+    ["previous-layout", "-t", "g"], ["previous-layout", "-t", "g"], None,
+    ["select-layout", "-t", "g", "tiled"], ["select-layout", "-t", "g", "bad"], None,
+    ["select-layout", "-t", "g", "even-horizontal"], ["resize-pane", "-t", "g:0.0", "-R", "9"],
+    ["select-layout", "-E", "-t", "g:0.0"], None,
+    ["select-layout", "-t", "g",
+     "5b5c,120x40,0,0[120x10,0,0,1,120x9,0,11,2,120x9,0,21,3,120x5,0,31,4,120x3,0,37,5]"], None,
+    ["swap-pane", "-t", "g:0.0", "-D"], None, ["swap-pane", "-s", "g:0.3", "-t", "g:0.1"], None,
+    ["resize-window", "-t", "g", "-x", "100", "-y", "30"], None,
+    ["break-pane", "-d", "-s", "g:0.1"], None,
+    ["join-pane", "-h", "-s", "g:1.0", "-t", "g:0.0"], None,
+    ["resize-pane", "-Z", "-t", "g:0.1"], ["select-pane", "-t", "g:0.2"], None,
+    ["resize-pane", "-Z", "-t", "g:0.1"], ["select-pane", "-Z", "-t", "g:0.2"], None,
+    ["kill-pane", "-t", "g:0.2"], None,
+    ["kill-pane", "-a", "-t", "g:0.0"], None,
+    # One pane: break-pane only moves the window.
+    ["break-pane", "-s", "g:0.0"], ["split-window", "-t", "g:1", "sleep 1000"],
+    ["break-pane", "-P", "-s", "g:1.1", "-t", "g:5"], ["break-pane", "-s", "g:5", "-t", "g:1"],
+    ["break-pane", "-d", "-s", "g:5", "-t", "g:3"], None,
+]
+
+
+def case_layout():
+    """resize-pane, zoom, select-layout, swap-pane, resize-window,
+    break-pane, join-pane: the same rectangles and layouts as tmux."""
+    tname = "rmuxe2el%d" % os.getpid()
+    try:
+        rmux("new-session", "-d", "-s", "g", "-x", "120", "-y", "40", "sleep 1000")
+        tmux(tname, "new-session", "-d", "-s", "g", "-x", "120", "-y", "40", "sleep 1000")
+        step = 0
+        for cmd in LAYOUT_SCRIPT:
+            if cmd is not None:
+                ours, theirs = both(tname, *cmd)
+                expect(ours[0] == theirs[0] and ours[2] == theirs[2],
+                       "%s: rmux %r tmux %r" % (cmd, ours, theirs))
+                continue
+            step += 1
+            # Pane ids are the same in both: the same panes were made.
+            fmt = LAYOUT_FORMAT + " #{pane_id}"
+            ours, theirs = both(tname, "list-panes", "-s", "-t", "g", "-F", fmt)
+            expect(ours == theirs, "step %d differs:\nrmux:\n%s\ntmux:\n%s" %
+                   (step, ours[1], theirs[1]))
+        w = both(tname, "list-windows", "-t", "g", "-F",
+                 "#{window_index} #{window_panes} #{window_width}x#{window_height} "
+                 "#{window_active} #{window_zoomed_flag}")
+        expect(w[0] == w[1], "windows differ: %r %r" % w)
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
+def case_remain_on_exit():
+    """remain-on-exit keeps a dead pane with tmux's line; respawn-pane."""
+    rmux("new-session", "-d", "-s", "r", "-x", "60", "-y", "6", "cat")
+    rmux("set", "-g", "remain-on-exit", "on")
+    rmux("new-window", "-t", "r", "echo hi; exit 3")
+    wait_for("dead pane", lambda: rmux("display-message", "-p", "-t", "r:1",
+                                       "#{pane_dead}").stdout == "1\n")
+    out = rmux("capture-pane", "-p", "-t", "r:1").stdout.split("\n")
+    expect(out[:5] == [""] * 5 and out[5].startswith("Pane is dead (status 3, "),
+           "dead screen %r" % out)
+    st = rmux("display-message", "-p", "-t", "r:1", "#{pane_dead_status}").stdout
+    expect(st == "3\n", "pane_dead_status %r" % st)
+    hist = rmux("capture-pane", "-p", "-S", "-1", "-E", "-1", "-t", "r:1").stdout
+    expect(hist == "hi\n", "the line feed pushed the output into history: %r" % hist)
+    p = rmux("send-keys", "-t", "r:1", "x", check=False)
+    expect(p.returncode == 0, "send-keys to a dead pane")
+    rmux("respawn-pane", "-t", "r:1", "printf 'a\\nb\\n'; exit 0")
+    wait_for("second death", lambda: "status 0" in rmux("capture-pane", "-p",
+                                                           "-t", "r:1").stdout)
+    out = rmux("capture-pane", "-p", "-t", "r:1").stdout.split("\n")
+    expect(out[:2] == ["b", ""], "respawned screen %r" % out)
+    # The pane kept its command: a bare respawn-pane runs it again.
+    rmux("respawn-pane", "-t", "r:1")
+    p = rmux("respawn-pane", "-t", "r:0", check=False)
+    expect(p.returncode == 1 and p.stderr == "respawn pane failed: pane r:0.0 still active\n",
+           p.stderr)
+    pid = rmux("display-message", "-p", "-t", "r:0", "#{pane_pid}").stdout.strip()
+    rmux("respawn-pane", "-k", "-t", "r:0", "sleep 1000")
+    wait_for("old program gone", lambda: not os.path.exists("/proc/" + pid) or
+             open("/proc/%s/stat" % pid).read().split()[2] == "Z")
+    # Signals are named by number, as tmux 3.3a does.
+    pid = rmux("display-message", "-p", "-t", "r:0", "#{pane_pid}").stdout.strip()
+    os.kill(int(pid), signal.SIGKILL)
+    wait_for("killed pane", lambda: "Pane is dead (signal 9, " in rmux(
+        "capture-pane", "-p", "-t", "r:0").stdout)
+    # failed: a clean exit closes, a failure stays.
+    rmux("set", "-g", "remain-on-exit", "failed")
+    rmux("new-window", "-t", "r", "-n", "ok", "exit 0")
+    rmux("new-window", "-t", "r", "-n", "bad", "exit 1")
+    wait_for("failed policy", lambda: rmux("list-windows", "-t", "r", "-F",
+                                           "#{window_name}").stdout.split() ==
+             ["cat", "cat", "bad"] or rmux("list-windows", "-t", "r", "-F",
+                                           "#{window_name}").stdout.split().count("ok") == 0)
+    names = rmux("list-windows", "-t", "r", "-F", "#{window_name}").stdout.split()
+    expect("ok" not in names and "bad" in names, "failed policy: %r" % names)
+    # Turning the option off closes nothing already dead; kill-pane does.
+    rmux("kill-window", "-t", "r:1")
+
+
+def case_wait_for():
+    """wait-for blocks until -S; a signal with nobody waiting is kept; -L/-U."""
+    rmux("new-session", "-d", "-s", "w", "cat")
+    waiter = subprocess.Popen([RMUX, "-L", NAME, "wait-for", "ch", ";", "display-message",
+                               "-p", "woken"], env=ENV, stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    expect(waiter.poll() is None, "wait-for returned before the signal")
+    expect(server_alive(), "server answers while a client waits")
+    rmux("wait-for", "-S", "ch")
+    out, _ = waiter.communicate(timeout=30)
+    expect(waiter.returncode == 0 and out == "woken\n", "waiter %r" % out)
+    rmux("wait-for", "-S", "early")
+    p = rmux("wait-for", "early", timeout=10)
+    expect(p.returncode == 0, "pre-signalled wait")
+    rmux("wait-for", "-L", "lk")
+    locker = subprocess.Popen([RMUX, "-L", NAME, "wait-for", "-L", "lk", ";", "display-message",
+                               "-p", "locked"], env=ENV, stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    expect(locker.poll() is None, "second lock did not wait")
+    rmux("wait-for", "-U", "lk")
+    out, _ = locker.communicate(timeout=30)
+    expect(out == "locked\n", "lock handed over: %r" % out)
+    rmux("wait-for", "-U", "lk")
+    p = rmux("wait-for", "-U", "lk", check=False)
+    expect(p.returncode == 1 and p.stderr == "channel lk not locked\n", p.stderr)
+    # A waiter that goes away is forgotten.
+    gone = subprocess.Popen([RMUX, "-L", NAME, "wait-for", "never"], env=ENV)
+    time.sleep(0.3)
+    gone.kill()
+    gone.wait()
+    rmux("wait-for", "-S", "never")
+    expect(server_alive(), "server after a waiter left")
+    lc = rmux("list-commands").stdout.splitlines()
+    names = [l.split()[0] for l in lc]
+    expect(any(l.startswith("wait-for (wait) ") for l in lc) and names == sorted(set(names)),
+           "list-commands %r" % lc[:3])
+
+
+def case_sigterm():
+    """SIGTERM: the server hangs up its panes and removes its socket."""
+    rmux("new-session", "-d", "-s", "t", "trap 'echo hup > %s/hup; exit' HUP; "
+         "while :; do sleep 0.1; done" % TMP)
+    rmux("split-window", "-t", "t", "sleep 1000")
+    pids = rmux("list-panes", "-t", "t", "-F", "#{pane_pid}").stdout.split()
+    spid = int(rmux("display-message", "-p", "#{pid}").stdout)
+    os.kill(spid, signal.SIGTERM)
+    path = os.path.join(SOCKDIR, NAME)
+    wait_for("socket removed", lambda: not os.path.exists(path))
+    wait_for("server gone", lambda: not os.path.exists("/proc/%d" % spid))
+    wait_for("pane got SIGHUP", lambda: os.path.exists(os.path.join(TMP, "hup")))
+    for pid in pids:
+        wait_for("pane %s gone" % pid, lambda: not os.path.exists("/proc/" + pid) or
+                 open("/proc/%s/stat" % pid).read().split()[2] == "Z")
+
+
+def case_garbage():
+    """A peer sending garbage on the control socket is dropped; the
+    server carries on."""
+    rmux("new-session", "-d", "-s", "g", "cat")
+    path = os.path.join(SOCKDIR, NAME)
+    for junk in (b"\xff" * 64, b"GET / HTTP/1.0\r\n\r\n", b"\x00\x00\x00\x01" + b"\x00" * 60,
+                 os.urandom(4096)):
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.settimeout(10)
+        c.connect(path)
+        c.sendall(junk)
+        try:
+            got = c.recv(4096)
+        except (ConnectionResetError, socket.timeout):
+            got = b"timeout"
+        c.close()
+        expect(got == b"", "peer not dropped: %r" % got[:40])
+        expect(server_alive(), "server after garbage %r" % junk[:8])
+    # A peer that connects and says nothing does not block others.
+    idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    idle.connect(path)
+    expect(rmux("display-message", "-p", "#{session_name}").stdout == "g\n", "answers")
+    idle.close()
+
+
 def cleanup():
     subprocess.run([RMUX, "-L", NAME, "kill-server"], env=ENV, capture_output=True)
     if os.path.isdir(SOCKDIR):

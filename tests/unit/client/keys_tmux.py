@@ -7,28 +7,15 @@ Once in normal mode and once in application cursor/keypad mode.
 
 Usage: keys_tmux.py PATH/TO/keys_demo"""
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tmux_pane import expect, tmux  # noqa: E402
+import tmux_pane  # noqa: E402
+
 DEMO = os.path.abspath(sys.argv[1])
-SOCK = "rmux-keys-%d" % os.getpid()
-failures = []
-
-
-def tmux(*args, check=True):
-    r = subprocess.run(["tmux", "-L", SOCK] + list(args), capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
-
-
-def expect(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 class Log:
@@ -74,12 +61,11 @@ def keys(log, sent, want):
     expect(got == want, "send-keys %r: logged %r, want %r" % (sent, got, want))
 
 
-def run(app, env, conf):
+def run(app):
     log_path = tempfile.mktemp(suffix=".log")
     tag = "app" if app else "normal"
-    cmd = "'%s' '%s'%s; echo exited $?; sleep 60" % (DEMO, log_path, " -a" if app else "")
-    subprocess.run(["tmux", "-L", SOCK, "-f", conf, "new-session", "-d", "-s", "demo",
-                    "-x", "100", "-y", "30", cmd], check=True, env=env)
+    tmux_pane.new_session(100, 30, "'%s' '%s'%s; echo exited $?; sleep 60"
+                          % (DEMO, log_path, " -a" if app else ""))
     log = Log(log_path)
     try:
         if not log.wait_for("ready"):
@@ -143,27 +129,11 @@ def run(app, env, conf):
 
 
 def main():
-    if shutil.which("tmux") is None:
-        print("tmux is required")
-        return 1
-    conf = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
-    conf.write("set -g default-terminal tmux-256color\nset -g status off\n"
-               "set -g remain-on-exit on\nset -g escape-time 0\nset -g exit-empty off\n")
-    conf.close()
-    env = dict(os.environ, LANG="C.UTF-8")
-    env.pop("TMUX", None)
-    try:
-        tmux("-f", conf.name, "start-server")
-        run(False, env, conf.name)
-        run(True, env, conf.name)
-    finally:
-        tmux("kill-server", check=False)
-        os.unlink(conf.name)
-    if failures:
-        print("%d failures" % len(failures))
-        return 1
-    print("ok: keys, paste, Escape timing, replies and Ctrl-^ decoded in a real terminal")
-    return 0
+    def body():
+        run(False)
+        run(True)
+    return tmux_pane.main("keys", body, "ok: keys, paste, Escape timing, replies and "
+                          "Ctrl-^ decoded in a real terminal")
 
 
 if __name__ == "__main__":

@@ -7,23 +7,16 @@ cursor, and the terminal restored after it quits.
 
 Usage: render_tmux.py PATH/TO/render_demo"""
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import unicodedata
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tmux_pane import expect, tmux  # noqa: E402
+import tmux_pane  # noqa: E402
+
 DEMO = os.path.abspath(sys.argv[1])
-SOCK = "rmux-render-%d" % os.getpid()
-failures = []
-
-
-def tmux(*args, check=True):
-    r = subprocess.run(["tmux", "-L", SOCK] + list(args), capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
 
 
 def width(ch):
@@ -105,12 +98,6 @@ def text_of(row):
     return "".join(c[0] for c in row).rstrip()
 
 
-def expect(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
 def capture():
     return parse_capture(tmux("capture-pane", "-p", "-e", "-t", "demo"))
 
@@ -162,70 +149,56 @@ def check_lines(rows, k):
             expect(attrs == frozenset({7}), "frame %d row %d: attrs %r" % (k, y, attrs))
 
 
+def frames(stats):
+    tmux_pane.new_session(80, 24, "env -u COLORTERM '%s' 2>'%s'; echo exited $?; sleep 60"
+                          % (DEMO, stats))
+    rows = wait_for("rmux render demo frame 0")
+    expect(tmux("display", "-p", "-t", "demo", "#{alternate_on}").strip() == "1",
+           "the demo is not on the alternate screen")
+    expect(text_of(rows[0]) == "rmux render demo frame 0", "frame 0 title row %r" % text_of(rows[0]))
+    check_lines(rows, 0)
+    cur = tmux("display", "-p", "-t", "demo", "#{cursor_x},#{cursor_y}").strip()
+    expect(cur == "3,23", "frame 0 cursor at %s" % cur)
+
+    tmux("send-keys", "-t", "demo", "n")
+    rows = wait_for("rmux render demo frame 1")
+    check_lines(rows, 1)
+
+    tmux("send-keys", "-t", "demo", "n")
+    rows = wait_for("rmux render demo frame 2")
+    for y in range(1, 24):
+        want = " " * ((y * 3) % 40) + "repainted %d" % y
+        expect(text_of(rows[y]) == want, "frame 2 row %d: %r" % (y, text_of(rows[y])))
+        x = (y * 3) % 40
+        expect(rows[y][x][1] == 2, "frame 2 row %d colour %r" % (y, rows[y][x][1]))
+    cur = tmux("display", "-p", "-t", "demo", "#{cursor_x},#{cursor_y}").strip()
+    expect(cur == "5,5", "frame 2 cursor at %s" % cur)
+
+    tmux("send-keys", "-t", "demo", "q")
+    rows = wait_for("exited")
+    state = tmux("display", "-p", "-t", "demo",
+                 "#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag} "
+                 "#{mouse_any_flag} #{scroll_region_upper} #{scroll_region_lower}").split()
+    expect(state == ["0", "1", "0", "0", "0", "0", "23"], "after quitting: %r" % state)
+    # The demo never wrote to the normal screen: only the shell's line.
+    shown = [text_of(r) for r in rows if text_of(r)]
+    expect(shown == ["exited 0"], "normal screen after quitting: %r" % shown)
+    expect(text_of(rows[0]) == "exited 0", "the shell's line is not at the top")
+    # Frame 1 went through a scroll region, frame 2 was a repaint.
+    with open(stats) as f:
+        line = f.read().strip()
+    print(line)
+    expect(" 1 scrolls, 2 repaints" in line, "demo statistics: %r" % line)
+
+
 def main():
-    if shutil.which("tmux") is None:
-        print("tmux is required")
-        return 1
-    conf = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
-    conf.write("set -g default-terminal tmux-256color\nset -g status off\n"
-               "set -g remain-on-exit on\nset -g escape-time 0\n")
-    conf.close()
-    env = dict(os.environ, LANG="C.UTF-8")
-    env.pop("TMUX", None)
-    env.pop("COLORTERM", None)
     stats = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
     stats.close()
     try:
-        subprocess.run(["tmux", "-L", SOCK, "-f", conf.name, "new-session", "-d", "-s", "demo",
-                        "-x", "80", "-y", "24",
-                        "env -u COLORTERM '%s' 2>'%s'; echo exited $?; sleep 60" % (DEMO, stats.name)],
-                       check=True, env=env)
-        rows = wait_for("rmux render demo frame 0")
-        expect(tmux("display", "-p", "-t", "demo", "#{alternate_on}").strip() == "1",
-               "the demo is not on the alternate screen")
-        expect(text_of(rows[0]) == "rmux render demo frame 0", "frame 0 title row %r" % text_of(rows[0]))
-        check_lines(rows, 0)
-        cur = tmux("display", "-p", "-t", "demo", "#{cursor_x},#{cursor_y}").strip()
-        expect(cur == "3,23", "frame 0 cursor at %s" % cur)
-
-        tmux("send-keys", "-t", "demo", "n")
-        rows = wait_for("rmux render demo frame 1")
-        check_lines(rows, 1)
-
-        tmux("send-keys", "-t", "demo", "n")
-        rows = wait_for("rmux render demo frame 2")
-        for y in range(1, 24):
-            want = " " * ((y * 3) % 40) + "repainted %d" % y
-            expect(text_of(rows[y]) == want, "frame 2 row %d: %r" % (y, text_of(rows[y])))
-            x = (y * 3) % 40
-            expect(rows[y][x][1] == 2, "frame 2 row %d colour %r" % (y, rows[y][x][1]))
-        cur = tmux("display", "-p", "-t", "demo", "#{cursor_x},#{cursor_y}").strip()
-        expect(cur == "5,5", "frame 2 cursor at %s" % cur)
-
-        tmux("send-keys", "-t", "demo", "q")
-        rows = wait_for("exited")
-        state = tmux("display", "-p", "-t", "demo",
-                     "#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag} "
-                     "#{mouse_any_flag} #{scroll_region_upper} #{scroll_region_lower}").split()
-        expect(state == ["0", "1", "0", "0", "0", "0", "23"], "after quitting: %r" % state)
-        # The demo never wrote to the normal screen: only the shell's line.
-        shown = [text_of(r) for r in rows if text_of(r)]
-        expect(shown == ["exited 0"], "normal screen after quitting: %r" % shown)
-        expect(text_of(rows[0]) == "exited 0", "the shell's line is not at the top")
-        # Frame 1 went through a scroll region, frame 2 was a repaint.
-        with open(stats.name) as f:
-            line = f.read().strip()
-        print(line)
-        expect(" 1 scrolls, 2 repaints" in line, "demo statistics: %r" % line)
+        return tmux_pane.main("render", lambda: frames(stats.name),
+                              "ok: frames 0-2 shown as rendered; terminal restored")
     finally:
-        tmux("kill-server", check=False)
-        os.unlink(conf.name)
         os.unlink(stats.name)
-    if failures:
-        print("%d failures" % len(failures))
-        return 1
-    print("ok: frames 0-2 shown as rendered; terminal restored")
-    return 0
 
 
 if __name__ == "__main__":

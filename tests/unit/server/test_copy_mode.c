@@ -128,6 +128,34 @@ static void test_page_up(void **state)
 	vt_free(vt);
 }
 
+/* copy-mode -e: only scrolling down onto the live screen leaves. */
+static void test_scroll_exit(void **state)
+{
+	struct vt *vt = vt_create(80, 24, 1000);
+	struct copy_mode *cm;
+
+	(void)state;
+	feed_seq(vt, 1, 200);
+	cm = copy_mode_create(vt_screen(vt), 0);
+	copy_mode_set_scroll_exit(cm, 1);
+	run(cm, "page-up", NULL);
+	assert_int_equal(copy_mode_scroll_position(cm), 22);
+	/* Moving up or sideways does not leave, nor does a scroll that stops short. */
+	assert_int_equal(run(cm, "cursor-up", NULL) & COPY_MODE_CANCEL, 0);
+	assert_int_equal(run(cm, "halfpage-down", NULL) & COPY_MODE_CANCEL, 0);
+	assert_int_equal(copy_mode_scroll_position(cm), 10);
+	assert_int_equal(copy_mode_command(cm, "scroll-down", 0, NULL, 9) & COPY_MODE_CANCEL, 0);
+	assert_int_equal(run(cm, "scroll-down", NULL) & COPY_MODE_CANCEL, COPY_MODE_CANCEL);
+	/* Without -e the bottom is just the bottom. */
+	copy_mode_set_scroll_exit(cm, 0);
+	assert_int_equal(run(cm, "page-down", NULL) & COPY_MODE_CANCEL, 0);
+	run(cm, "page-up", NULL);
+	copy_mode_set_scroll_exit(cm, 1);
+	assert_int_equal(run(cm, "page-down", NULL) & COPY_MODE_CANCEL, COPY_MODE_CANCEL);
+	copy_mode_free(cm);
+	vt_free(vt);
+}
+
 static void test_search(void **state)
 {
 	struct vt *vt = vt_create(80, 24, 50000);
@@ -506,6 +534,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_page_up),
+		cmocka_unit_test(test_scroll_exit),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_search_forward_and_incremental),
 		cmocka_unit_test(test_output_while_in_copy_mode),

@@ -1,0 +1,227 @@
+/* cmd_copy.c — copy mode on the daemon's panes: copy-mode, send-keys -X,
+ * what a copy does (a paste buffer, and the pipe of copy-pipe), leaving
+ * the mode, capture-pane into a buffer and the mode's format variables.
+ * The mode itself (movement, search, selection) is copy_mode.c's. */
+#include "server/cmd_copy.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/xmalloc.h"
+#include "server/cmd.h"
+#include "server/cmd_buffer.h"
+#include "server/copy_mode.h"
+#include "server/keys.h"
+#include "server/paste.h"
+#include "server/pane.h"
+#include "server/session.h"
+#include "server/window.h"
+#include "term/vt.h"
+
+void cmd_copy_enter(struct pane *p)
+{
+	if (p->copy != NULL)
+		return;
+	p->copy = copy_mode_create(vt_screen(p->vt), (int)keys_option_number(p, "mode-keys"));
+	copy_mode_set_separators(p->copy, keys_option_string(p, "word-separators"));
+	copy_mode_set_wrap_search(p->copy, (int)keys_option_number(p, "wrap-search"));
+}
+
+void cmd_copy_leave(struct pane *p)
+{
+	copy_mode_free(p->copy);
+	p->copy = NULL;
+}
+
+/* copy-pipe: COMMAND gets DATA on its standard input. A child writes the
+ * data so that a command slow to read never blocks the server; the
+ * command itself runs in a grandchild nobody waits for. */
+static void run_pipe(const char *command, const char *data, size_t len)
+{
+	pid_t pid = fork();
+	int fds[2], fd;
+	size_t off = 0;
+
+	if (pid != 0)
+		return; /* the server, or fork failed: the copy still went to a buffer */
+	if (pipe(fds) != 0)
+		_exit(1);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], STDIN_FILENO);
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		/* Not the ptys and sockets of the server. */
+		for (fd = STDERR_FILENO + 1; fd < 1024; fd++)
+			close(fd);
+		setsid();
+		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	while (pid > 0 && off < len) {
+		ssize_t n = write(fds[1], data + off, len - off);
+
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	_exit(0);
+}
+
+int cmd_copy_send(struct cmd_ctx *ctx, struct pane *p, int argc, char **argv, unsigned repeat)
+{
+	const char *name;
+	char *text, *command;
+	size_t len;
+	int r;
+
+	if (p->copy == NULL)
+		return cmd_error(ctx, "not in a mode");
+	if (argc == 0)
+		return CMD_OK;
+	name = argv[0];
+	r = copy_mode_command(p->copy, name, argc - 1, (const char *const *)argv + 1, repeat);
+	if (r == COPY_MODE_UNKNOWN)
+		return CMD_OK;
+	if (r & COPY_MODE_COPIED) {
+		text = copy_mode_take_copy(p->copy, &len);
+		if (text != NULL && len != 0) {
+			if (r & COPY_MODE_APPEND)
+				paste_append(cmd_buffer_store(), NULL, text, len, &(const char *){ NULL });
+			else
+				paste_add(cmd_buffer_store(), text, len);
+			if (strncmp(name, "copy-pipe", 9) == 0) {
+				const char *c = argc > 1 && argv[1][0] != '\0' ?
+				    argv[1] : keys_option_string(p, "copy-command");
+
+				if (*c != '\0') {
+					struct window *w = p->window;
+
+					command = cmd_format(c, w->session, w, p);
+					run_pipe(command, text, len);
+					free(command);
+				}
+			}
+		}
+		free(text);
+	}
+	if (r & COPY_MODE_CANCEL)
+		cmd_copy_leave(p);
+	return CMD_OK;
+}
+
+static int cmd_copy_mode(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (args_has(a, 'q')) {
+		cmd_copy_leave(p);
+		return CMD_OK;
+	}
+	if (p->copy == NULL) {
+		cmd_copy_enter(p);
+		if (args_has(a, 'e'))
+			copy_mode_set_scroll_exit(p->copy, 1);
+		if (args_has(a, 'H'))
+			copy_mode_command(p->copy, "toggle-position", 0, NULL, 1);
+	}
+	if (args_has(a, 'u'))
+		copy_mode_command(p->copy, "page-up", 0, NULL, 1);
+	return CMD_OK;
+}
+
+/* ---- capture-pane ---- */
+
+static const struct cmd_entry *plain_capture_pane(void)
+{
+	const struct cmd_entry *e;
+
+	for (e = cmd_pane_entries; e->name != NULL; e++) {
+		if (strcmp(e->name, "capture-pane") == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* capture-pane -p is the daemon core's; without -p the same text goes
+ * into a paste buffer (-b NAME, else a new automatic one). */
+static int cmd_capture_pane(struct cmd_ctx *ctx, struct args *a)
+{
+	const struct cmd_entry *plain = plain_capture_pane();
+	struct cmd_ctx sub;
+	struct args pa;
+	struct buf text;
+	const char *cause;
+	int status;
+
+	if (plain == NULL)
+		return cmd_error(ctx, "capture-pane is not available");
+	if (args_has(a, 'p'))
+		return plain->exec(ctx, a);
+	pa = *a;
+	pa.value['p'] = "";
+	sub = *ctx;
+	buf_init(&text);
+	sub.out = &text;
+	status = plain->exec(&sub, &pa);
+	if (status == CMD_OK) {
+		if (args_has(a, 'b')) {
+			if (paste_set(cmd_buffer_store(), args_get(a, 'b'), text.data, text.len, &cause) != 0)
+				status = cmd_error(ctx, "%s", cause);
+		} else {
+			paste_add(cmd_buffer_store(), text.data, text.len);
+		}
+	}
+	buf_free(&text);
+	return status;
+}
+
+/* ---- formats ---- */
+
+char *cmd_copy_format(const struct pane *p, const char *name)
+{
+	struct copy_mode *cm = p->copy;
+	unsigned x, y;
+
+	if (strcmp(name, "pane_in_mode") == 0)
+		return xstrdup(cm != NULL ? "1" : "0");
+	if (strcmp(name, "pane_mode") == 0)
+		return xstrdup(cm != NULL ? "copy-mode" : "");
+	if (strcmp(name, "scroll_position") != 0 && strcmp(name, "copy_cursor_x") != 0 &&
+	    strcmp(name, "copy_cursor_y") != 0 && strcmp(name, "copy_cursor_line") != 0 &&
+	    strcmp(name, "selection_present") != 0)
+		return NULL;
+	if (cm == NULL)
+		return xstrdup("");
+	copy_mode_cursor(cm, &x, &y);
+	if (strcmp(name, "scroll_position") == 0)
+		return xasprintf("%u", copy_mode_scroll_position(cm));
+	if (strcmp(name, "copy_cursor_x") == 0)
+		return xasprintf("%u", x);
+	if (strcmp(name, "copy_cursor_y") == 0)
+		return xasprintf("%u", y);
+	if (strcmp(name, "copy_cursor_line") == 0)
+		return copy_mode_line_text(cm, y);
+	return xstrdup(copy_mode_has_selection(cm) ? "1" : "0");
+}
+
+const struct cmd_entry cmd_copy_entries[] = {
+	{ "copy-mode", NULL, "eHMqs:t:u", 0, 0, "[-eHMqu] [-s src-pane] [-t target-pane]",
+	    cmd_copy_mode, 0 },
+	{ "capture-pane", "capturep", "ab:CeE:JNpPqS:t:", 0, 0,
+	    "[-aCeJNpPq] [-b buffer-name] [-E end-line] [-S start-line] [-t target-pane]",
+	    cmd_capture_pane, 0 },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
+};

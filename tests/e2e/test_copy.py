@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""End-to-end tests of copy mode, paste buffers and key tables.
+
+Usage: test_copy.py RMUX CASE. Each case runs rmux on its own socket
+directory and name (and tmux on its own socket where the case compares with
+tmux 3.3a), kills both servers at the end even on failure, and fails if the
+daemon left a sanitizer report. Waits poll with generous limits."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+RMUX = sys.argv[1]
+CASE = sys.argv[2]
+TMP = tempfile.mkdtemp(prefix="rmux-copy-")
+NAME = "copy%d" % os.getpid()
+TNAME = "rmuxcopy%d" % os.getpid()
+ENV = dict(os.environ)
+ENV["RMUX_TMPDIR"] = TMP
+ENV["TMUX_TMPDIR"] = TMP
+ENV["LANG"] = "C.UTF-8"
+ENV["SHELL"] = "/bin/sh"
+# mode-keys follows $VISUAL / $EDITOR at start in tmux: set it explicitly.
+for v in ("RMUX", "RMUX_PANE", "TMUX", "TMUX_PANE", "VISUAL", "EDITOR"):
+    ENV.pop(v, None)
+ASAN_DIR = os.path.join(TMP, "asan")
+os.mkdir(ASAN_DIR)
+ENV["ASAN_OPTIONS"] = (ENV.get("ASAN_OPTIONS", "") +
+                       ":log_path=" + os.path.join(ASAN_DIR, "report")).lstrip(":")
+
+
+def run(prog, name, args, check):
+    p = subprocess.run([prog, "-L", name, "-f", "/dev/null"] + list(args), env=ENV,
+                       capture_output=True, text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError("%s %s failed (%d): %s" % (prog, args, p.returncode, p.stderr))
+    return p
+
+
+def rmux(*args, check=True):
+    return run(RMUX, NAME, args, check)
+
+
+def tmux(*args, check=True):
+    return run("tmux", TNAME, args, check)
+
+
+def both(*args, check=True):
+    return rmux(*args, check=check), tmux(*args, check=check)
+
+
+def wait_for(what, pred, limit=30.0):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def expect(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def same(args, r, t):
+    expect((r.returncode, r.stdout, r.stderr) == (t.returncode, t.stdout, t.stderr),
+           "%s differs:\nrmux %d %r %r\ntmux %d %r %r" % (
+               args, r.returncode, r.stdout, r.stderr, t.returncode, t.stdout, t.stderr))
+
+
+def screen_has(prog, target, text):
+    return text in prog("capture-pane", "-p", "-t", target).stdout
+
+
+# ---- copy mode ----
+
+SEQ = "seq 1 2000; exec cat"
+
+# Each script is run from a fresh copy mode at the bottom of `seq 1 2000`;
+# the line under the cursor is then copied, so the line the moves and
+# searches landed on is in the buffer. Expected lines were worked out by
+# hand for a 80x24 pane (history 1..1977, screen 1978..2000 and the
+# cursor's empty row) and are checked against tmux 3.3a too.
+COPY_SCRIPTS = [
+    ("top", [["history-top"]], "1"),
+    ("up100", [["-N", "100", "cursor-up"]], "1901"),
+    ("search-back", [["search-backward", "1234"]], "1234"),
+    ("search-back-again", [["search-backward", "1500"], ["search-again"]], None),
+    ("search-forward", [["history-top"], ["search-forward", "777"]], "777"),
+    ("page-up", [["page-up"]], None),
+    ("page-up-3-down-1", [["-N", "3", "page-up"], ["page-down"]], None),
+    ("halfpage", [["halfpage-up"], ["halfpage-up"], ["halfpage-down"]], None),
+    ("scroll-up", [["-N", "5", "scroll-up"]], None),
+    ("top-line", [["page-up"], ["top-line"]], None),
+    ("bottom-line", [["history-top"], ["bottom-line"]], "24"),
+    ("goto-line", [["goto-line", "40"]], None),
+    ("middle", [["history-top"], ["middle-line"]], None),
+]
+
+
+def copy_line(prog, mode):
+    prog("send-keys", "-t", "c", "-X", "select-line")
+    prog("send-keys", "-t", "c", "-X", "copy-selection-and-cancel")
+    out = prog("show-buffer").stdout
+    prog("delete-buffer")
+    expect(prog("send-keys", "-t", "c", "-X", "cancel", check=False).returncode == 1,
+           "%s still in copy mode after copy-selection-and-cancel" % mode)
+    return out
+
+
+def case_copy_scroll_search():
+    """Scrolls, jumps and searches land on the line tmux lands on."""
+    for prog in (rmux, tmux):
+        prog("new-session", "-d", "-s", "c", "-x", "80", "-y", "24", SEQ)
+        wait_for("seq output", lambda: screen_has(prog, "c", "2000"))
+    for mode in ("emacs", "vi"):
+        both("set-option", "-g", "mode-keys", mode)
+        for label, script, want in COPY_SCRIPTS:
+            got = []
+            for prog in (rmux, tmux):
+                prog("copy-mode", "-t", "c")
+                for step in script:
+                    prog("send-keys", "-t", "c", "-X", *step)
+                got.append(copy_line(prog, mode))
+            expect(got[0] == got[1], "%s %s: rmux copied %r, tmux %r" % (
+                mode, label, got[0], got[1]))
+            if want is not None:
+                expect(got[0].strip("\n") == want, "%s %s: copied %r, want %r" % (
+                    mode, label, got[0], want))
+    # A pane in copy mode keeps its view while output arrives, and the
+    # mode leaves with cancel.
+    rmux("copy-mode", "-t", "c")
+    rmux("send-keys", "-t", "c", "-X", "history-top")
+    rmux("set-buffer", "typed while in copy mode")
+    rmux("paste-buffer", "-d", "-t", "c")
+    rmux("send-keys", "-t", "c", "-X", "select-line")
+    rmux("send-keys", "-t", "c", "-X", "copy-selection")
+    expect(rmux("show-buffer").stdout.strip("\n") == "1", "view moved: %r" %
+           rmux("show-buffer").stdout)
+    rmux("delete-buffer")
+    rmux("send-keys", "-t", "c", "-X", "cancel")
+    wait_for("output that arrived in copy mode",
+             lambda: screen_has(rmux, "c", "typed while in copy mode"))
+    p = rmux("send-keys", "-t", "c", "-X", "cursor-up", check=False)
+    expect(p.returncode == 1 and p.stderr == "not in a mode\n", "after cancel: %r" % p.stderr)
+    # copy-mode -e leaves when scrolled back to the bottom; -u starts a page up.
+    rmux("copy-mode", "-e", "-u", "-t", "c")
+    rmux("send-keys", "-t", "c", "-X", "page-down")
+    p = rmux("send-keys", "-t", "c", "-X", "cursor-up", check=False)
+    expect(p.returncode == 1, "copy-mode -e did not leave at the bottom")
+    # copy-mode -q leaves; unknown -X commands do nothing, as in tmux.
+    for prog in (rmux, tmux):
+        prog("copy-mode", "-t", "c")
+        expect(prog("send-keys", "-t", "c", "-X", "no-such-command").returncode == 0, "unknown")
+        prog("copy-mode", "-q", "-t", "c")
+        expect(prog("send-keys", "-t", "c", "-X", "cancel", check=False).returncode == 1, "-q")
+
+
+def case_copy_keys():
+    """Copy mode driven by its key tables: emacs and vi bindings copy a word."""
+    rmux("new-session", "-d", "-s", "c", "-x", "80", "-y", "24", SEQ)
+    wait_for("seq output", lambda: screen_has(rmux, "c", "2000"))
+    rmux("set-option", "-g", "mode-keys", "emacs")
+    # C-b [ enters copy mode, M-< goes to the top, C-Space C-e M-w copies.
+    rmux("send-keys", "-t", "c", "C-b", "[")
+    rmux("send-keys", "-t", "c", "M-<", "C-Space", "C-e", "M-w")
+    expect(rmux("show-buffer").stdout == "1", "emacs copy: %r" % rmux("show-buffer").stdout)
+    expect(rmux("send-keys", "-t", "c", "-X", "cancel", check=False).returncode == 1,
+           "M-w should leave copy mode")
+    rmux("set-option", "-g", "mode-keys", "vi")
+    # vi: k ten times goes up ten lines, V selects the line, Enter copies
+    # and leaves.
+    rmux("send-keys", "-t", "c", "C-b", "[")
+    rmux("send-keys", "-t", "c", "-N", "10", "k")
+    rmux("send-keys", "-t", "c", "V", "Enter")
+    expect(rmux("show-buffer").stdout.strip("\n") == "1991",
+           "vi copy: %r" % rmux("show-buffer").stdout)
+    lb = rmux("list-buffers", "-F", "#{buffer_name}").stdout
+    expect(lb == "buffer1\nbuffer0\n", "buffers: %r" % lb)
+    # q leaves copy mode in vi.
+    rmux("send-keys", "-t", "c", "C-b", "[", "q")
+    expect(rmux("send-keys", "-t", "c", "-X", "cancel", check=False).returncode == 1, "q")
+
+
+def case_copy_paste():
+    """A copy goes into a buffer and paste-buffer types it into a cat pane."""
+    rmux("new-session", "-d", "-s", "c", "-x", "80", "-y", "24",
+         "printf 'first line\\nsecond line here\\nthird\\n'; exec cat")
+    wait_for("text", lambda: screen_has(rmux, "c", "third"))
+    rmux("split-window", "-t", "c", "cat")
+    rmux("copy-mode", "-t", "c:0.0")
+    rmux("send-keys", "-t", "c:0.0", "-X", "history-top")
+    rmux("send-keys", "-t", "c:0.0", "-X", "search-forward", "second")
+    # emacs keys leave the cursor after the match, as tmux does.
+    rmux("send-keys", "-t", "c:0.0", "-X", "start-of-line")
+    rmux("send-keys", "-t", "c:0.0", "-X", "begin-selection")
+    rmux("send-keys", "-t", "c:0.0", "-X", "end-of-line")
+    rmux("send-keys", "-t", "c:0.0", "-X", "copy-selection-and-cancel")
+    expect(rmux("show-buffer").stdout == "second line here", rmux("show-buffer").stdout)
+    rmux("paste-buffer", "-t", "c:0.1")
+    rmux("send-keys", "-t", "c:0.1", "Enter")
+    out = wait_for("paste echoed by cat", lambda: (
+        lambda t: t if t.count("second line here") == 2 else None)(
+        rmux("capture-pane", "-p", "-t", "c:0.1").stdout))
+    expect(out.split("\n")[:2] == ["second line here"] * 2, out)
+    # -d deletes the buffer after pasting; -s replaces line feeds.
+    rmux("set-buffer", "-b", "multi", "a\nb")
+    rmux("paste-buffer", "-d", "-b", "multi", "-s", "+", "-t", "c:0.1")
+    rmux("send-keys", "-t", "c:0.1", "Enter")
+    wait_for("separator paste", lambda: screen_has(rmux, "c:0.1", "a+b"))
+    p = rmux("show-buffer", "-b", "multi", check=False)
+    expect(p.returncode == 1 and p.stderr == "no buffer multi\n", p.stderr)
+    # capture-pane without -p fills a buffer; -b names it.
+    rmux("capture-pane", "-t", "c:0.0", "-b", "cap")
+    cap = rmux("show-buffer", "-b", "cap").stdout
+    expect(cap.startswith("first line\nsecond line here\nthird\n"), repr(cap[:60]))
+    rmux("capture-pane", "-t", "c:0.0")
+    expect(rmux("show-buffer").stdout == cap, "automatic capture buffer differs")
+
+
+BUFFER_SCRIPT = [
+    ["show-buffer"],
+    ["delete-buffer"],
+    ["paste-buffer"],
+    ["paste-buffer", "-b", "nope"],
+    ["delete-buffer", "-b", "nope"],
+    ["set-buffer"],
+    ["set-buffer", ""],
+    ["set-buffer", "hello"],
+    ["set-buffer", "-b", "named", "x\ny\tz\\"],
+    ["list-buffers"],
+    ["set-buffer", "-a", "-b", "named", "ZZ"],
+    ["show-buffer", "-b", "named"],
+    ["set-buffer", "-n", "renamed"],
+    ["set-buffer", "-b", "nope", "-n", "x"],
+    ["set-buffer", "-b", "", "y"],
+    ["set-buffer", "-a", "more"],
+    ["list-buffers", "-F", "#{buffer_name}|#{buffer_size}|#{buffer_sample}"],
+    ["list-buffers", "-f", "#{==:#{buffer_name},renamed}"],
+    ["delete-buffer"],
+    ["delete-buffer", "-b", "renamed"],
+    ["list-buffers"],
+    ["show-buffer"],
+]
+
+
+def case_buffers():
+    """Buffer commands print and fail exactly as tmux 3.3a does."""
+    both("new-session", "-d", "-s", "b", "cat")
+    for args in BUFFER_SCRIPT:
+        r, t = both(*args, check=False)
+        same(args, r, t)
+    path = os.path.join(TMP, "saved")
+    rmux("set-buffer", "-b", "s", "saved data")
+    rmux("save-buffer", "-b", "s", path)
+    with open(path) as f:
+        expect(f.read() == "saved data", "save-buffer")
+    rmux("save-buffer", "-a", "-b", "s", path)
+    rmux("load-buffer", "-b", "l", path)
+    expect(rmux("show-buffer", "-b", "l").stdout == "saved data" * 2, "load-buffer")
+    p = rmux("load-buffer", os.path.join(TMP, "missing"), check=False)
+    expect(p.returncode == 1 and p.stderr.endswith("missing: No such file or directory\n"),
+           p.stderr)
+
+
+# ---- key tables ----
+
+KEYS_SCRIPT = [
+    ["list-keys"],
+    ["list-keys", "-T", "copy-mode-vi"],
+    ["bind-key", "x", "splitw", "-d", "-h", "-c", "/tmp"],
+    ["bind-key", "-n", "M-x", "new-window", "-n", "foo"],
+    ["bind-key", "-r", "-T", "prefix", "y", "select-pane -L ; select-pane -U"],
+    ["bind-key", "-N", "my note", "z", "kill-pane"],
+    ["bind-key", "-T", "mytable", "q", "list-keys"],
+    ["bind-key", "-T", "mytable", "r", "display", "a b"],
+    ["list-keys", "-T", "mytable"],
+    ["bind-key", "Q", "foo"],
+    ["bind-key", "Q", "split-window", "-Q"],
+    ["bind-key", "C-bogus-x", "kill-pane"],
+    ["list-keys", "-T", "prefix"],
+    ["list-keys", "-T", "root"],
+    ["list-keys", "z"],
+    ["list-keys", "-N"],
+    ["unbind-key", "x"],
+    ["unbind-key", "-n", "M-x"],
+    ["unbind-key", "-T", "mytable", "q"],
+    ["unbind-key", "-T", "mytable", "r"],
+    ["list-keys", "-T", "mytable"],
+    ["unbind-key", "-a", "-T", "nope"],
+    ["unbind-key"],
+    ["unbind-key", "-a", "x"],
+    ["unbind-key", "C-bogus-x"],
+    ["unbind-key", "-q", "-T", "nope", "x"],
+    ["unbind-key", "-a", "-T", "copy-mode"],
+    ["list-keys", "-T", "copy-mode"],
+    ["list-keys"],
+]
+
+
+def case_keys_list():
+    """list-keys, bind-key and unbind-key match tmux 3.3a's output."""
+    both("new-session", "-d", "-s", "k", "cat")
+    for args in KEYS_SCRIPT:
+        r, t = both(*args, check=False)
+        same(args, r, t)
+
+
+def panes(target):
+    return rmux("list-panes", "-t", target, "-F",
+                "#{pane_index} #{pane_left},#{pane_top} #{pane_width}x#{pane_height}").stdout
+
+
+def case_keys_split():
+    """send-keys goes through the key tables: the prefix then a bound key."""
+    rmux("new-session", "-d", "-s", "alpha", "-x", "80", "-y", "24", "cat")
+    rmux("send-keys", "-t", "alpha:", "C-b", '"')
+    p = panes("alpha:").splitlines()
+    expect(p == ["0 0,0 80x12", "1 0,13 80x11"], "C-b \": %r" % p)
+    rmux("send-keys", "-t", "alpha:", "C-b", "%")
+    p = [l.split() for l in panes("alpha:").splitlines()]
+    expect(len(p) == 3 and p[2][1].split(",")[1] == "13" and int(p[2][1].split(",")[0]) > 0,
+           "C-b %%: %r" % p)
+    rmux("send-keys", "-t", "alpha:", "C-b", "c")
+    w = rmux("list-windows", "-t", "alpha:", "-F", "#{window_index} #{window_active}").stdout
+    expect(w == "0 0\n1 1\n", "C-b c: %r" % w)
+    # The prefix state lasts between commands, per session.
+    rmux("new-session", "-d", "-s", "beta", "-x", "80", "-y", "24", "cat")
+    rmux("send-keys", "-t", "alpha:", "C-b")
+    rmux("send-keys", "-t", "beta:", "hello")
+    rmux("send-keys", "-t", "alpha:", "n")
+    w = rmux("list-windows", "-t", "alpha:", "-F", "#{window_index} #{window_active}").stdout
+    expect(w == "0 1\n1 0\n", "C-b then n: %r" % w)
+    wait_for("typed text", lambda: screen_has(rmux, "beta:", "hello"))
+    # An unbound key after the prefix is swallowed; plain keys reach the pane.
+    rmux("send-keys", "-t", "beta:", "C-b", "F12", "abc", "Enter")
+    out = wait_for("echo", lambda: (lambda t: t if t.count("helloabc") == 2 else None)(
+        rmux("capture-pane", "-p", "-t", "beta:").stdout))
+    expect("\x1b" not in out and "~" not in out, "F12 reached the pane: %r" % out)
+    # send-prefix sends C-b itself to the program; bind-key changes the path.
+    rmux("bind-key", "-n", "F5", "split-window", "-h", "-t", "beta:")
+    rmux("send-keys", "-t", "alpha:", "F5")
+    expect(len(panes("beta:").splitlines()) == 2, "root binding F5: %r" % panes("beta:"))
+    rmux("bind-key", "-T", "prefix", "v", "split-window", "-h")
+    rmux("unbind-key", "c")
+    rmux("send-keys", "-t", "beta:", "C-b", "v", "C-b", "c")
+    expect(len(panes("beta:").splitlines()) == 3, "bound v: %r" % panes("beta:"))
+    nw = rmux("display-message", "-p", "-t", "beta:", "#{session_windows}").stdout
+    expect(nw == "1\n", "unbound c made a window: %r" % nw)
+
+
+def cleanup():
+    for prog, name in ((RMUX, NAME), ("tmux", TNAME)):
+        subprocess.run([prog, "-L", name, "kill-server"], env=ENV, capture_output=True)
+    deadline = time.monotonic() + 10
+    path = os.path.join(TMP, "rmux-%d" % os.getuid(), NAME)
+    while os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def main():
+    fn = globals().get("case_" + CASE)
+    if fn is None:
+        print("unknown case " + CASE)
+        return 2
+    status = 0
+    try:
+        fn()
+    except AssertionError as e:
+        print("FAIL %s: %s" % (CASE, e))
+        status = 1
+    finally:
+        cleanup()
+        time.sleep(0.2)
+        for r in os.listdir(ASAN_DIR):
+            with open(os.path.join(ASAN_DIR, r)) as f:
+                print(f.read())
+            status = 1
+        shutil.rmtree(TMP, ignore_errors=True)
+    if status == 0:
+        print("ok " + CASE)
+    return status
+
+
+sys.exit(main())
