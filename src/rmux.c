@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client/attach.h"
 #include "common/buf.h"
 #include "common/ctlmsg.h"
 #include "common/log.h"
@@ -232,6 +233,19 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc == 0 || strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "attach-session") == 0 ||
+	    strcmp(argv[0], "connect") == 0) {
+		/* The client: its own loop, not a command for the daemon. */
+		struct attach_global g = { name, path_flag, config, verbose };
+
+		if (verbose)
+			log_open("rmux-client");
+		if (argc == 0)
+			return attach_new_session(&g);
+		if (strcmp(argv[0], "connect") == 0)
+			return attach_connect_command(&g, argc, argv);
+		return attach_command(&g, argc, argv);
+	}
 	if (argc == 0) {
 		/* Attaching a terminal comes with the client; until then a bare
 		 * rmux makes a detached session. */

@@ -1,0 +1,872 @@
+/* attach.c — the client (see attach.h). One libevent loop: callbacks for
+ * the terminal, the UDP sockets, SIGWINCH and a timer only record what
+ * happened; one "turn" after each of them ticks the transport, sends what
+ * is due, composes and writes the frame if anything changed, and re-arms
+ * the timer for the earliest deadline (the transport's, the lone-Escape
+ * timeout, the status bar's next second, an old socket's end). */
+#include "client/attach.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <openssl/crypto.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "client/bootstrap.h"
+#include "client/compose.h"
+#include "client/display.h"
+#include "client/input.h"
+#include "client/notify.h"
+#include "client/tty.h"
+#include "common/base64.h"
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "common/util.h"
+#include "common/xmalloc.h"
+#include "net/input_stream.h"
+#include "net/transport.h"
+#include "term/key_string.h"
+#include "term/screen.h"
+
+#define ATTACH_DATAGRAM_MAX 65536
+#define ATTACH_READ_MAX 65536
+
+struct attach_socket {
+	int fd;
+	struct event *ev;
+	uint64_t until; /* old sockets: when to close */
+};
+
+struct attach_client {
+	struct event_base *base;
+	struct tty_caps *caps;
+	struct tty_mode mode;
+	int entered;
+	struct display *display;
+	struct display_frame *frame;
+	struct input *input;
+	struct transport *t;
+	struct udp_addr server;
+	const char *host;
+
+	struct attach_socket sock;
+	struct attach_socket old[ATTACH_OLD_SOCKETS];
+	struct event *ev_tty, *ev_winch, *ev_hup, *ev_term, *ev_timer;
+
+	unsigned cols, rows;
+	uint64_t start;
+	int heard;
+	int seen_view, seen_windows;
+	uint64_t bells, clipboards;
+	int dirty;
+	char notice[NOTIFY_TEXT_MAX];
+	int mouse;
+	struct buf out;
+	struct buf paste;
+
+	int done;
+	int status;
+	int end;   /* ATTACH_END_* */
+	char *session;
+	char error[512];
+};
+
+int attach_view_end(const struct view *v, int seen_windows)
+{
+	if (v->flags & ATTACH_VIEW_DETACHED)
+		return ATTACH_END_DETACHED;
+	if (seen_windows && v->nwindows == 0 && v->npanes == 0)
+		return ATTACH_END_EXITED;
+	return ATTACH_END_NONE;
+}
+
+static int attach_write_all(int fd, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void attach_flush(struct attach_client *c)
+{
+	if (c->out.len > 0 && attach_write_all(STDOUT_FILENO, c->out.data, c->out.len) != 0 &&
+	    !c->done) {
+		c->done = 1;
+		c->status = 1;
+		snprintf(c->error, sizeof c->error, "lost the terminal: %s", strerror(errno));
+		event_base_loopbreak(c->base);
+	}
+	buf_reset(&c->out);
+}
+
+static void attach_finish(struct attach_client *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void attach_finish(struct attach_client *c, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->done)
+		return;
+	c->done = 1;
+	c->status = status;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(c->error, sizeof c->error, fmt, ap);
+		va_end(ap);
+	}
+	event_base_loopbreak(c->base);
+}
+
+static struct input_stream *attach_stream(struct attach_client *c)
+{
+	return transport_current_state(c->t);
+}
+
+/* ---- the view ---- */
+
+static void attach_clipboard(struct attach_client *c, const struct view *v)
+{
+	char *b64 = xmalloc(base64_encoded_size(v->cliplen));
+
+	base64_encode(v->clip, v->cliplen, b64);
+	buf_add_printf(&c->out, "\033]52;%s;%s\a", v->clip_target[0] != '\0' ? v->clip_target : "c",
+	    b64);
+	free(b64);
+}
+
+static int attach_mouse_mode(const struct view *v)
+{
+	const struct view_pane *ap = compose_active_pane(v);
+
+	if (ap == NULL)
+		return TTY_MOUSE_OFF;
+	if (ap->modes & MODE_MOUSE_ANY)
+		return TTY_MOUSE_ANY;
+	if (ap->modes & MODE_MOUSE_BUTTON)
+		return TTY_MOUSE_DRAG;
+	if (ap->modes & (MODE_MOUSE_STANDARD | MODE_MOUSE_X10))
+		return TTY_MOUSE_CLICK;
+	return TTY_MOUSE_OFF;
+}
+
+static void attach_new_view(struct attach_client *c)
+{
+	const struct view *v = transport_remote_state(c->t);
+	int mouse, end;
+
+	if (!c->seen_view) {
+		/* Bells and copies from before this client are not its own. */
+		c->bells = v->bells;
+		c->clipboards = v->clipboards;
+		c->seen_view = 1;
+	}
+	if (v->bells > c->bells)
+		buf_add(&c->out, "\a", 1);
+	c->bells = v->bells;
+	if (v->clipboards > c->clipboards && v->cliplen > 0)
+		attach_clipboard(c, v);
+	c->clipboards = v->clipboards;
+	if (v->session != NULL && v->session[0] != '\0') {
+		free(c->session);
+		c->session = xstrdup(v->session);
+	}
+	if (v->nwindows > 0)
+		c->seen_windows = 1;
+	mouse = attach_mouse_mode(v);
+	if (mouse != c->mouse) {
+		tty_mouse(c->caps, &c->out, mouse);
+		c->mouse = mouse;
+	}
+	c->dirty = 1;
+	end = attach_view_end(v, c->seen_windows);
+	if (end != ATTACH_END_NONE) {
+		c->end = end;
+		attach_finish(c, 0, NULL);
+	}
+}
+
+/* ---- input ---- */
+
+static void attach_item(const struct input_item *it, void *arg)
+{
+	struct attach_client *c = arg;
+	struct input_stream *s = attach_stream(c);
+
+	switch (it->type) {
+	case INPUT_ITEM_KEY:
+		if (it->key == 0x0c) {
+			/* As mosh: C-l goes to the program and also repaints here. */
+			display_invalidate(c->display);
+			c->dirty = 1;
+		}
+		if (input_stream_add_key(s, it->key) != 0)
+			log_debug("key %llx dropped", (unsigned long long)it->key);
+		break;
+	case INPUT_ITEM_PASTE:
+		if (c->paste.len + it->len <= INPUT_PASTE_MAX)
+			buf_add(&c->paste, it->data, it->len);
+		if (!it->more) {
+			if (c->paste.len > 0 && input_stream_add_paste(s, c->paste.data, c->paste.len) != 0)
+				log_debug("paste of %zu bytes dropped", c->paste.len);
+			buf_reset(&c->paste);
+		}
+		break;
+	case INPUT_ITEM_MOUSE:
+		(void)input_stream_add_mouse(s, it->kind, it->button, it->x, it->y, it->mods);
+		break;
+	case INPUT_ITEM_FOCUS:
+		(void)input_stream_add_focus(s, it->focus_in);
+		break;
+	case INPUT_ITEM_QUIT:
+		c->end = ATTACH_END_DETACHED;
+		attach_finish(c, 0, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- sockets ---- */
+
+static void attach_udp_cb(evutil_socket_t fd, short what, void *arg);
+static void attach_turn(struct attach_client *c);
+
+static int attach_open_socket(struct attach_client *c, struct attach_socket *s)
+{
+	struct udp_addr local;
+
+	if (udp_addr_resolve(NULL, 0, c->server.ss.ss_family, &local) != 0)
+		return -1;
+	s->fd = udp_bind(&local, 0, 0, NULL);
+	if (s->fd < 0)
+		return -1;
+	s->ev = event_new(c->base, s->fd, EV_READ | EV_PERSIST, attach_udp_cb, c);
+	event_add(s->ev, NULL);
+	s->until = 0;
+	return 0;
+}
+
+static void attach_close_socket(struct attach_socket *s)
+{
+	if (s->ev != NULL)
+		event_free(s->ev);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->ev = NULL;
+	s->fd = -1;
+	s->until = 0;
+}
+
+/* A new source port: a NAT that forgot us, or a new network, gives the
+ * new one a fresh mapping. The old socket still hears late replies. */
+static void attach_rebind(struct attach_client *c, uint64_t now)
+{
+	struct attach_socket fresh, *slot = &c->old[0];
+
+	if (attach_open_socket(c, &fresh) != 0) {
+		transport_rebound(c->t, now);
+		return;
+	}
+	for (size_t i = 0; i < ATTACH_OLD_SOCKETS; i++) {
+		if (c->old[i].fd < 0) {
+			slot = &c->old[i];
+			break;
+		}
+		if (c->old[i].until < slot->until)
+			slot = &c->old[i];
+	}
+	attach_close_socket(slot);
+	*slot = c->sock;
+	slot->until = now + ATTACH_OLD_SOCKET_MS;
+	c->sock = fresh;
+	transport_rebound(c->t, now);
+	log_debug("rebound to a new source port");
+}
+
+static void attach_udp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct attach_client *c = arg;
+	uint8_t data[ATTACH_DATAGRAM_MAX];
+	struct udp_addr from;
+	ssize_t n;
+
+	while ((n = udp_recv(fd, data, sizeof data, &from)) >= 0) {
+		int r;
+
+		if ((size_t)n > sizeof data)
+			continue;
+		r = transport_receive(c->t, data, (size_t)n, &from, time_now_ms());
+		if (r >= 0)
+			c->heard = 1;
+		if (r == 1)
+			attach_new_view(c);
+		if (c->done)
+			break;
+	}
+	attach_turn(c);
+}
+
+static void attach_send(struct attach_client *c, uint64_t now)
+{
+	const struct udp_addr *peer;
+	const uint8_t *data;
+	size_t len;
+
+	while (transport_pop(c->t, &data, &len)) {
+		peer = transport_peer(c->t, now);
+		if (peer != NULL)
+			(void)udp_send(c->sock.fd, data, len, peer);
+	}
+}
+
+/* ---- the terminal ---- */
+
+static void attach_tty_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct attach_client *c = arg;
+	uint8_t data[ATTACH_READ_MAX];
+	ssize_t n = read(fd, data, sizeof data);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		attach_finish(c, 1, "lost the terminal");
+		return;
+	}
+	input_feed(c->input, data, (size_t)n, time_now_ms());
+	attach_turn(c);
+}
+
+static void attach_winch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct attach_client *c = arg;
+	unsigned cols, rows;
+
+	if (tty_get_size(STDOUT_FILENO, &cols, &rows) != 0 || cols == 0 || rows == 0)
+		return;
+	if (cols != c->cols || rows != c->rows) {
+		c->cols = RMUX_MIN(cols, INPUT_SIZE_MAX);
+		c->rows = RMUX_MIN(rows, INPUT_SIZE_MAX);
+		display_resize(c->display, c->cols, c->rows);
+		display_frame_resize(c->frame, c->cols, c->rows);
+		(void)input_stream_add_resize(attach_stream(c), c->cols, c->rows);
+		c->dirty = 1;
+	}
+	attach_turn(c);
+}
+
+static void attach_signal_cb(evutil_socket_t fd, short what, void *arg)
+{
+	attach_finish(arg, 1, NULL);
+}
+
+static void attach_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	attach_turn(arg);
+}
+
+/* ---- the turn ---- */
+
+static void attach_render(struct attach_client *c, uint64_t now)
+{
+	char text[NOTIFY_TEXT_MAX];
+	uint64_t heard = RMUX_MAX(transport_last_heard(c->t), c->start);
+
+	notify_text(now, heard, text, sizeof text);
+	if (strcmp(text, c->notice) != 0) {
+		rmux_strlcpy(c->notice, text, sizeof c->notice);
+		c->dirty = 1;
+	}
+	if (!c->dirty)
+		return;
+	if (c->seen_view)
+		compose_view(transport_remote_state(c->t), c->frame);
+	else
+		display_frame_clear(c->frame);
+	notify_overlay(c->frame, now, heard);
+	display_update(c->display, c->frame, &c->out);
+	c->dirty = 0;
+}
+
+static void attach_turn(struct attach_client *c)
+{
+	uint64_t now = time_now_ms(), next, heard;
+	int wait;
+	struct timeval tv;
+
+	if (c->done)
+		return;
+	if (input_wait_ms(c->input, now) == 0)
+		input_timeout(c->input, now);
+	if (!c->heard && now - c->start >= ATTACH_FIRST_REPLY_MS) {
+		attach_finish(c, 1, "no reply from %s on UDP port %u; is a firewall blocking it?",
+		    c->host, udp_addr_port(&c->server));
+		return;
+	}
+	if (transport_should_rebind(c->t, now))
+		attach_rebind(c, now);
+	for (size_t i = 0; i < ATTACH_OLD_SOCKETS; i++) {
+		if (c->old[i].fd >= 0 && c->old[i].until <= now)
+			attach_close_socket(&c->old[i]);
+	}
+	next = transport_tick(c->t, now);
+	attach_send(c, now);
+	if (transport_dead(c->t)) {
+		attach_finish(c, 1, "the connection used up its sequence numbers; attach again");
+		return;
+	}
+	attach_render(c, now);
+	attach_flush(c);
+	if (c->done)
+		return;
+
+	heard = RMUX_MAX(transport_last_heard(c->t), c->start);
+	next = RMUX_MIN(next, notify_next_change(now, heard));
+	wait = input_wait_ms(c->input, now);
+	if (wait >= 0)
+		next = RMUX_MIN(next, now + (uint64_t)wait);
+	if (!c->heard)
+		next = RMUX_MIN(next, c->start + ATTACH_FIRST_REPLY_MS);
+	for (size_t i = 0; i < ATTACH_OLD_SOCKETS; i++) {
+		if (c->old[i].fd >= 0)
+			next = RMUX_MIN(next, c->old[i].until);
+	}
+	/* Rebinding is checked at least this often. */
+	next = RMUX_MIN(next, now + 1000);
+	next = next > now ? next - now : 0;
+	tv.tv_sec = (time_t)(next / 1000);
+	tv.tv_usec = (suseconds_t)(next % 1000 * 1000);
+	evtimer_add(c->ev_timer, &tv);
+}
+
+/* ---- setup and teardown ---- */
+
+static void attach_leave(struct attach_client *c)
+{
+	if (c->entered) {
+		buf_reset(&c->out);
+		tty_leave(c->caps, &c->out, c->rows);
+		(void)attach_write_all(STDOUT_FILENO, c->out.data, c->out.len);
+		buf_reset(&c->out);
+		c->entered = 0;
+	}
+	if (c->mode.raw)
+		(void)tty_raw_leave(&c->mode);
+}
+
+static void attach_free(struct attach_client *c)
+{
+	struct event **evs[] = { &c->ev_tty, &c->ev_winch, &c->ev_hup, &c->ev_term, &c->ev_timer };
+
+	for (size_t i = 0; i < RMUX_NITEMS(evs); i++) {
+		if (*evs[i] != NULL)
+			event_free(*evs[i]);
+	}
+	attach_close_socket(&c->sock);
+	for (size_t i = 0; i < ATTACH_OLD_SOCKETS; i++)
+		attach_close_socket(&c->old[i]);
+	if (c->t != NULL)
+		transport_free(c->t);
+	if (c->input != NULL)
+		input_free(c->input);
+	if (c->frame != NULL)
+		display_frame_free(c->frame);
+	if (c->display != NULL)
+		display_free(c->display);
+	if (c->caps != NULL)
+		tty_caps_free(c->caps);
+	if (c->base != NULL)
+		event_base_free(c->base);
+	buf_free(&c->out);
+	buf_free(&c->paste);
+	free(c->session);
+}
+
+int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN], const char *host)
+{
+	struct attach_client c;
+	struct input_stream *empty_in;
+	struct view *empty_view;
+	char err[256];
+	int status;
+
+	memset(&c, 0, sizeof c);
+	c.sock.fd = -1;
+	for (size_t i = 0; i < ATTACH_OLD_SOCKETS; i++)
+		c.old[i].fd = -1;
+	c.server = *server;
+	c.host = host;
+	buf_init(&c.out);
+	buf_init(&c.paste);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "rmux: not a terminal\n");
+		return 1;
+	}
+	c.caps = tty_caps_create(NULL, getenv("COLORTERM"), err, sizeof err);
+	if (c.caps == NULL) {
+		fprintf(stderr, "rmux: %s\n", err);
+		return 1;
+	}
+	if (tty_get_size(STDOUT_FILENO, &c.cols, &c.rows) != 0 || c.cols == 0 || c.rows == 0) {
+		c.cols = 80;
+		c.rows = 24;
+	}
+	c.cols = RMUX_MIN(c.cols, INPUT_SIZE_MAX);
+	c.rows = RMUX_MIN(c.rows, INPUT_SIZE_MAX);
+	c.base = event_base_new();
+	if (c.base == NULL)
+		fatal("can't start the event loop");
+	c.start = time_now_ms();
+
+	empty_in = input_stream_create();
+	empty_view = view_create();
+	c.t = transport_create(TRANSPORT_CLIENT, key, crypto_key_id(key), &input_stream_ops, empty_in,
+	    &view_ops, empty_view, c.start);
+	input_stream_free(empty_in);
+	view_free(empty_view);
+	transport_set_peer(c.t, server);
+	if (attach_open_socket(&c, &c.sock) != 0) {
+		fprintf(stderr, "rmux: can't open a UDP socket: %s\n", strerror(errno));
+		attach_free(&c);
+		return 1;
+	}
+	(void)input_stream_add_resize(attach_stream(&c), c.cols, c.rows);
+
+	c.display = display_create(c.caps, c.cols, c.rows);
+	c.frame = display_frame_create(c.cols, c.rows);
+	c.input = input_create(attach_item, &c);
+	input_add_terminfo(c.input);
+
+	if (tty_raw_enter(&c.mode, STDIN_FILENO) != 0) {
+		fprintf(stderr, "rmux: can't set the terminal's mode: %s\n", strerror(errno));
+		attach_free(&c);
+		return 1;
+	}
+	tty_enter(c.caps, &c.out, TTY_ENTER_ALTSCREEN | TTY_ENTER_KEYPAD | TTY_ENTER_PASTE);
+	c.entered = 1;
+	attach_flush(&c);
+
+	signal(SIGPIPE, SIG_IGN);
+	c.ev_tty = event_new(c.base, STDIN_FILENO, EV_READ | EV_PERSIST, attach_tty_cb, &c);
+	c.ev_winch = evsignal_new(c.base, SIGWINCH, attach_winch_cb, &c);
+	c.ev_hup = evsignal_new(c.base, SIGHUP, attach_signal_cb, &c);
+	c.ev_term = evsignal_new(c.base, SIGTERM, attach_signal_cb, &c);
+	c.ev_timer = evtimer_new(c.base, attach_timer_cb, &c);
+	event_add(c.ev_tty, NULL);
+	event_add(c.ev_winch, NULL);
+	event_add(c.ev_hup, NULL);
+	event_add(c.ev_term, NULL);
+
+	attach_turn(&c);
+	if (!c.done)
+		event_base_dispatch(c.base);
+
+	attach_leave(&c);
+	status = c.status;
+	if (c.error[0] != '\0')
+		fprintf(stderr, "rmux: %s\n", c.error);
+	else if (c.end == ATTACH_END_DETACHED) {
+		if (c.session != NULL)
+			printf("[detached (from session %s)]\n", c.session);
+		else
+			printf("[detached]\n");
+	} else if (c.end == ATTACH_END_EXITED)
+		printf("[exited]\n");
+	fflush(stdout);
+	attach_free(&c);
+	return status;
+}
+
+/* ---- commands ---- */
+
+static char *attach_self(void)
+{
+	char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+
+	if (n <= 0)
+		return xstrdup("rmux");
+	path[n] = '\0';
+	return xstrdup(path);
+}
+
+/* The argv of this program with the global flags G, then the words of
+ * WORDS (NULL-terminated). */
+static char **attach_self_argv(const struct attach_global *g, const char *const *words)
+{
+	size_t n = 0, i = 0;
+	char **argv;
+
+	while (words[n] != NULL)
+		n++;
+	argv = xcalloc(n + 8, sizeof *argv);
+	argv[i++] = attach_self();
+	if (g->socket_name != NULL) {
+		argv[i++] = xstrdup("-L");
+		argv[i++] = xstrdup(g->socket_name);
+	}
+	if (g->socket_path != NULL) {
+		argv[i++] = xstrdup("-S");
+		argv[i++] = xstrdup(g->socket_path);
+	}
+	if (g->config != NULL) {
+		argv[i++] = xstrdup("-f");
+		argv[i++] = xstrdup(g->config);
+	}
+	for (size_t j = 0; j < n; j++)
+		argv[i++] = xstrdup(words[j]);
+	argv[i] = NULL;
+	return argv;
+}
+
+static int attach_local(const struct attach_global *g, const char *session, unsigned port)
+{
+	const char *words[6] = { "bootstrap", NULL, NULL, NULL, NULL, NULL };
+	struct bootstrap_reply r;
+	struct udp_addr addr;
+	char **argv, err[1024], portbuf[16];
+	size_t n = 1;
+	int status, rc;
+
+	if (session != NULL) {
+		words[n++] = "-t";
+		words[n++] = session;
+	}
+	if (port != 0) {
+		snprintf(portbuf, sizeof portbuf, "%u", port);
+		words[n++] = "--port";
+		words[n++] = portbuf;
+	}
+	argv = attach_self_argv(g, words);
+	rc = bootstrap_run(argv, NULL, &r, err, sizeof err);
+	bootstrap_argv_free(argv);
+	if (rc != 0) {
+		fprintf(stderr, "rmux: %s\n", err);
+		return 1;
+	}
+	if (udp_addr_parse("127.0.0.1:1", &addr) != 0)
+		return 1;
+	udp_addr_set_port(&addr, r.port);
+	status = attach_run(&addr, r.key, "localhost");
+	OPENSSL_cleanse(&r, sizeof r);
+	return status;
+}
+
+static int attach_remote(const char *host, const char *ssh, const char *server_cmd,
+    const char *server_addr, const char *session, unsigned port)
+{
+	struct bootstrap_reply r;
+	struct udp_addr addr;
+	char **argv, err[1024], *name;
+	int status, rc;
+
+	argv = bootstrap_ssh_argv(ssh != NULL ? ssh : "ssh", host,
+	    server_cmd != NULL ? server_cmd : "rmux", session, port);
+	if (argv == NULL) {
+		fprintf(stderr, "rmux: bad --ssh command: %s\n", ssh);
+		return 1;
+	}
+	rc = bootstrap_run(argv, host, &r, err, sizeof err);
+	bootstrap_argv_free(argv);
+	if (rc != 0) {
+		fprintf(stderr, "rmux: %s\n", err);
+		return 1;
+	}
+	/* The address ssh reached: the name resolved the way ssh resolves it,
+	 * unless the caller knows better. */
+	name = server_addr != NULL ? xstrdup(server_addr) :
+	    bootstrap_ssh_hostname(ssh != NULL ? ssh : "ssh", host);
+	if (udp_addr_resolve(name, r.port, AF_UNSPEC, &addr) != 0) {
+		fprintf(stderr, "rmux: can't resolve %s\n", name);
+		OPENSSL_cleanse(&r, sizeof r);
+		free(name);
+		return 1;
+	}
+	status = attach_run(&addr, r.key, name);
+	OPENSSL_cleanse(&r, sizeof r);
+	free(name);
+	return status;
+}
+
+/* Checked before anything is created or bootstrapped. */
+static int attach_can_run(int local)
+{
+	const char *nested = getenv("RMUX");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "rmux: open terminal failed: not a terminal\n");
+		return 0;
+	}
+	if (local && nested != NULL && *nested != '\0') {
+		fprintf(stderr, "rmux: sessions should be nested with care, unset $RMUX to force\n");
+		return 0;
+	}
+	return 1;
+}
+
+static int attach_port_arg(const char *text, unsigned *port)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (*text == '\0' || *end != '\0' || v < 1 || v > 65535) {
+		fprintf(stderr, "rmux: bad port: %s\n", text);
+		return -1;
+	}
+	*port = (unsigned)v;
+	return 0;
+}
+
+int attach_command(const struct attach_global *g, int argc, char **argv)
+{
+	const char *session = NULL, *ssh = NULL, *server_cmd = NULL, *server_addr = NULL;
+	const char *host = NULL;
+	unsigned port = 0;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **value = NULL;
+
+		if (strcmp(a, "-t") == 0)
+			value = &session;
+		else if (strncmp(a, "-t", 2) == 0) {
+			session = a + 2;
+			continue;
+		} else if (strcmp(a, "--ssh") == 0)
+			value = &ssh;
+		else if (strcmp(a, "--server-cmd") == 0)
+			value = &server_cmd;
+		else if (strcmp(a, "--server-addr") == 0)
+			value = &server_addr;
+		else if (strcmp(a, "--port") == 0) {
+			if (i + 1 >= argc || attach_port_arg(argv[i + 1], &port) != 0)
+				goto usage;
+			i++;
+			continue;
+		} else if (strcmp(a, "-d") == 0 || strcmp(a, "-r") == 0 || strcmp(a, "-E") == 0)
+			continue; /* tmux's flags that mean nothing here */
+		else if (a[0] == '-')
+			goto usage;
+		else if (host == NULL) {
+			host = a;
+			continue;
+		} else
+			goto usage;
+		if (i + 1 >= argc)
+			goto usage;
+		*value = argv[++i];
+	}
+	if (host == NULL) {
+		if (ssh != NULL || server_cmd != NULL || server_addr != NULL)
+			goto usage;
+		if (!attach_can_run(1))
+			return 1;
+		return attach_local(g, session, port);
+	}
+	if (!attach_can_run(0))
+		return 1;
+	return attach_remote(host, ssh, server_cmd, server_addr, session, port);
+usage:
+	fprintf(stderr, "usage: rmux attach [-t session] [--ssh command] [--port N] "
+			"[--server-cmd path] [--server-addr address] [[user@]host]\n");
+	return 1;
+}
+
+int attach_connect_command(const struct attach_global *g, int argc, char **argv)
+{
+	uint8_t key[CRYPTO_KEY_LEN];
+	struct udp_addr addr;
+	unsigned port = 0;
+	char *text;
+	int status;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: RMUX_KEY=key rmux connect address port\n");
+		return 1;
+	}
+	text = getenv("RMUX_KEY");
+	if (text == NULL) {
+		fprintf(stderr, "rmux: RMUX_KEY is not set\n");
+		return 1;
+	}
+	text = xstrdup(text);
+	/* Children (and /proc/PID/environ readers later) do not see it. */
+	OPENSSL_cleanse(getenv("RMUX_KEY"), strlen(text));
+	unsetenv("RMUX_KEY");
+	status = crypto_key_decode(text, strlen(text), key);
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	if (status != 0) {
+		fprintf(stderr, "rmux: RMUX_KEY is not a key\n");
+		return 1;
+	}
+	if (!attach_can_run(0)) {
+		OPENSSL_cleanse(key, sizeof key);
+		return 1;
+	}
+	if (attach_port_arg(argv[2], &port) != 0 ||
+	    udp_addr_resolve(argv[1], port, AF_UNSPEC, &addr) != 0) {
+		if (port != 0)
+			fprintf(stderr, "rmux: can't resolve %s\n", argv[1]);
+		OPENSSL_cleanse(key, sizeof key);
+		return 1;
+	}
+	status = attach_run(&addr, key, argv[1]);
+	OPENSSL_cleanse(key, sizeof key);
+	return status;
+}
+
+int attach_new_session(const struct attach_global *g)
+{
+	static const char *const words[] = { "new-session", "-d", "-P", "-F", "#{session_name}",
+		NULL };
+	char **argv;
+	struct buf so, se;
+	int status = 0, e;
+	char *name;
+
+	if (!attach_can_run(1))
+		return 1;
+	argv = attach_self_argv(g, words);
+	buf_init(&so);
+	buf_init(&se);
+	e = bootstrap_capture(argv, &so, &se, &status);
+	bootstrap_argv_free(argv);
+	if (e != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || so.len == 0) {
+		if (se.len > 0)
+			(void)attach_write_all(STDERR_FILENO, se.data, se.len);
+		else
+			fprintf(stderr, "rmux: can't create a session\n");
+		buf_free(&so);
+		buf_free(&se);
+		return 1;
+	}
+	while (so.len > 0 && (so.data[so.len - 1] == '\n' || so.data[so.len - 1] == '\r'))
+		so.len--;
+	name = xmalloc(so.len + 1);
+	memcpy(name, so.data, so.len);
+	name[so.len] = '\0';
+	buf_free(&so);
+	buf_free(&se);
+	status = attach_local(g, name, 0);
+	free(name);
+	return status;
+}

@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the client: rmux runs inside an outer tmux pane of
+80x24 (the terminal a person would use); keys are typed with send-keys to
+the outer pane and what the person sees is read with capture-pane of the
+outer pane. The daemon's own capture-pane is the truth the outer screen
+must show at each pane's position.
+
+Usage: test_attach.py RMUX CASE. Each case has its own socket directory,
+socket names and outer tmux server, killed at the end even on failure."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+RMUX = os.path.abspath(sys.argv[1])
+CASE = sys.argv[2]
+TMP = tempfile.mkdtemp(prefix="rmux-attach-")
+NAME = "att%d" % os.getpid()
+OUTER = "outer%d" % os.getpid()
+ENV = dict(os.environ)
+ENV["RMUX_TMPDIR"] = TMP
+ENV["LANG"] = "C.UTF-8"
+ENV["SHELL"] = "/bin/sh"
+ENV["PS1"] = "$ "
+for k in ("RMUX", "RMUX_PANE", "TMUX", "TMUX_PANE", "COLORTERM"):
+    ENV.pop(k, None)
+ASAN_DIR = os.path.join(TMP, "asan")
+os.mkdir(ASAN_DIR)
+ENV["ASAN_OPTIONS"] = (ENV.get("ASAN_OPTIONS", "") +
+                       ":log_path=" + os.path.join(ASAN_DIR, "report")).lstrip(":")
+W, H = 80, 24
+
+
+def rmux(*args, check=True, timeout=60, env=None):
+    p = subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null"] + list(args), env=env or ENV,
+                       capture_output=True, text=True, timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError("rmux %s failed (%d): %s" % (args, p.returncode, p.stderr))
+    return p
+
+
+def run_tty(args, timeout=60):
+    """Run ARGS with a pseudo-terminal as stdin and stdout (the client
+    insists on one) and stderr captured."""
+    master, slave = os.openpty()
+    try:
+        p = subprocess.run(args, stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=ENV,
+                           text=True, timeout=timeout)
+    finally:
+        os.close(slave)
+        os.close(master)
+    return p
+
+
+def outer(*args):
+    p = subprocess.run(["tmux", "-L", OUTER, "-f", "/dev/null"] + list(args),
+                       capture_output=True, text=True, timeout=60, env=ENV)
+    if p.returncode != 0:
+        raise AssertionError("outer tmux %s failed: %s" % (args, p.stderr))
+    return p.stdout
+
+
+def screen():
+    """The outer pane as a person sees it: H rows of W cells."""
+    rows = outer("capture-pane", "-p").split("\n")[:H]
+    return [r.ljust(W) for r in rows] + [" " * W] * (H - len(rows))
+
+
+def wait_for(what, pred, limit=30.0):
+    end = time.monotonic() + limit
+    last = None
+    while time.monotonic() < end:
+        last = pred()
+        if last:
+            return last
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for %s; outer screen:\n%s" %
+                         (what, "\n".join(screen())))
+
+
+def expect(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def start_outer():
+    """An outer tmux whose one pane is W x H and runs a plain sh."""
+    outer("new-session", "-d", "-x", str(W), "-y", str(H), "/bin/sh")
+    outer("set", "-g", "status", "off")
+    outer("set", "-g", "default-terminal", "tmux-256color")
+    outer("resize-window", "-x", str(W), "-y", str(H))
+    wait_for("outer prompt", lambda: is_prompt(screen()[0]))
+
+
+def is_prompt(line):
+    """A shell prompt (sh's "$ " or "# ", bash's "user@host:dir$ ")."""
+    return line.rstrip().endswith(("$", "#"))
+
+
+def type_line(text):
+    outer("send-keys", "-l", text)
+    outer("send-keys", "Enter")
+
+
+def client_cmd(*args):
+    return "%s -L %s -f /dev/null %s; echo EXIT=$?" % (RMUX, NAME, " ".join(args))
+
+
+def pane_truth(target):
+    """The daemon's capture of a pane, with its geometry."""
+    geo = rmux("display-message", "-p", "-t", target,
+               "#{pane_left} #{pane_top} #{pane_width} #{pane_height}").stdout.split()
+    x, y, w, h = map(int, geo)
+    text = rmux("capture-pane", "-p", "-t", target).stdout.split("\n")
+    return x, y, w, h, text
+
+
+def shows_pane(target):
+    """The outer screen equals the daemon's capture of TARGET at its place."""
+    x, y, w, h, text = pane_truth(target)
+    s = screen()
+    for j in range(h):
+        want = (text[j] if j < len(text) else "").ljust(w)[:w].rstrip()
+        got = s[y + j][x:x + w].rstrip()
+        if want != got:
+            return False
+    return True
+
+
+def attached_ok():
+    return outer("display-message", "-p", "#{alternate_on}").strip() == "1"
+
+
+def detach_check(session):
+    """Ctrl-^ . quits; the terminal comes back as it was."""
+    outer("send-keys", "C-^", ".")
+    wait_for("detached line", lambda: any(
+        l.startswith("[detached (from session %s)]" % session) for l in screen()))
+    wait_for("exit status", lambda: any(l.startswith("EXIT=0") for l in screen()))
+    expect(outer("display-message", "-p", "#{alternate_on}").strip() == "0",
+           "still on the alternate screen")
+    expect(outer("display-message", "-p", "#{cursor_flag}").strip() == "1",
+           "cursor left hidden")
+    mode = outer("display-message", "-p", "#{keypad_cursor_flag}#{mouse_any_flag}"
+                 "#{mouse_button_flag}#{mouse_standard_flag}").strip()
+    expect(mode == "0000", "terminal modes left on: %s" % mode)
+    # The outer shell still works and echoes normally (cooked mode back).
+    type_line("echo back-$((6*7))")
+    wait_for("outer shell", lambda: any(l.startswith("back-42") for l in screen()))
+
+
+# ---- cases ----
+
+def case_local():
+    start_outer()
+    type_line(client_cmd())
+    wait_for("attached", attached_ok)
+    wait_for("inner prompt", lambda: is_prompt(screen()[0]))
+    # The status line shows the window list on the bottom row.
+    wait_for("status line", lambda: screen()[H - 1].startswith("[0] 0:"))
+    session = rmux("display-message", "-p", "#{session_name}").stdout.strip()
+    type_line("echo hello")
+    wait_for("hello", lambda: any(l.startswith("hello") for l in screen()))
+    wait_for("screen = server", lambda: shows_pane("%s:0.0" % session))
+    # Split: two panes and a border between them.
+    rmux("split-window", "-h", "-t", session)
+    x, y, w, h, _ = pane_truth("%s:0.1" % session)
+    expect(x > 1, "right pane at %d" % x)
+
+    def border():
+        s = screen()
+        return all(s[j][x - 1] == "\u2502" for j in range(h))
+    wait_for("border", border)
+    # Two panes side by side, the right one active: the lower half of the
+    # border is green, as tmux draws it.
+    esc = outer("capture-pane", "-p", "-e").split("\n")
+    expect("\x1b[32m\u2502" in esc[h - 1] and "\x1b[32m\u2502" not in esc[0],
+           "active border colour: %r / %r" % (esc[0][-40:], esc[h - 1][-40:]))
+    wait_for("right prompt", lambda: is_prompt(screen()[0][x:]))
+    type_line("echo right")
+    wait_for("right", lambda: any(l[x:].startswith("right") for l in screen()))
+    wait_for("left pane = server", lambda: shows_pane("%s:0.0" % session))
+    wait_for("right pane = server", lambda: shows_pane("%s:0.1" % session))
+    # A bell in a pane rings the outer terminal (the outer session has no
+    # client, so tmux flags its window).
+    expect(outer("display-message", "-p", "#{window_bell_flag}").strip() == "0", "early bell")
+    type_line("printf '\\a'")
+    wait_for("bell", lambda: outer("display-message", "-p", "#{window_bell_flag}").strip()
+             == "1")
+    # The daemon's status line is on the client's bottom row.
+    status = rmux("display-message", "-p", "#{window_index}:#{window_name}").stdout.strip()
+    expect(screen()[H - 1].startswith("[%s] %s" % (session, status)),
+           "status line %r" % screen()[H - 1])
+    detach_check(session)
+
+
+def case_reattach():
+    start_outer()
+    rmux("new-session", "-d", "-s", "keep", "-x", str(W), "-y", str(H))
+    rmux("send-keys", "-t", "keep", "echo before-attach", "Enter")
+    type_line(client_cmd("attach", "-t", "keep"))
+    wait_for("attached", attached_ok)
+    wait_for("old output", lambda: any(l.startswith("before-attach") for l in screen()))
+    type_line("echo one")
+    wait_for("one", lambda: any(l.startswith("one") for l in screen()))
+    detach_check("keep")
+    # A second client process sees the same pane and cursor.
+    outer("send-keys", "clear", "Enter")
+    type_line(client_cmd("attach-session", "-t", "keep"))
+    wait_for("attached again", attached_ok)
+    wait_for("same pane", lambda: shows_pane("keep:0.0"))
+    expect(any(l.startswith("one") for l in screen()), "output lost on reattach")
+    detach_check("keep")
+
+
+def case_resize():
+    start_outer()
+    type_line(client_cmd())
+    wait_for("attached", attached_ok)
+    session = rmux("display-message", "-p", "#{session_name}").stdout.strip()
+    wait_for("server size", lambda: rmux("display-message", "-p", "-t", session,
+                                         "#{window_width}x#{window_height}").stdout.strip()
+             == "%dx%d" % (W, H - 1))
+    outer("resize-window", "-x", "60", "-y", "20")
+    wait_for("resized", lambda: rmux("display-message", "-p", "-t", session,
+                                     "#{window_width}x#{window_height}").stdout.strip()
+             == "60x19")
+    wait_for("status moved", lambda: outer("capture-pane", "-p").split("\n")[19]
+             .startswith("[%s]" % session))
+    outer("resize-window", "-x", str(W), "-y", str(H))
+    detach_check(session)
+
+
+def case_fake_ssh():
+    """attach HOST through an --ssh command that runs the bootstrap here, as
+    ssh would run it on the host; then errors for a failing ssh and a host
+    without rmux."""
+    start_outer()
+    fake = os.path.join(TMP, "fake-ssh")
+    with open(fake, "w") as f:
+        f.write("#!/bin/sh\n# fake ssh: HOST -- CMD ARGS...\nhost=$1; shift; shift\n"
+                "cmd=$1; shift\nexec \"$cmd\" -L %s -f /dev/null \"$@\"\n" % NAME)
+    os.chmod(fake, 0o755)
+    rmux("new-session", "-d", "-s", "remote", "-x", str(W), "-y", str(H))
+    type_line(client_cmd("attach", "-t", "remote", "--ssh", fake, "--server-cmd", RMUX,
+                         "--server-addr", "127.0.0.1", "somehost"))
+    wait_for("attached", attached_ok)
+    wait_for("prompt", lambda: is_prompt(screen()[0]))
+    type_line("echo over-ssh")
+    wait_for("typed", lambda: any(l.startswith("over-ssh") for l in screen()))
+    detach_check("remote")
+    # ssh failing: its stderr in one line, exit 1.
+    p = run_tty([RMUX, "-L", NAME, "attach", "--ssh",
+                 "sh -c 'echo ssh: connect to host nowhere port 22: "
+                 "Connection refused >&2; exit 255'", "nowhere"])
+    expect(p.returncode == 1, "ssh failure exit %d" % p.returncode)
+    expect("Connection refused" in p.stderr and p.stderr.count("\n") == 1,
+           "ssh failure message %r" % p.stderr)
+    # No rmux on the host: the remote shell's 127.
+    p = run_tty([RMUX, "-L", NAME, "attach", "--ssh",
+                 "sh -c 'echo sh: 1: rmux: not found >&2; exit 127'", "bare"])
+    expect(p.returncode == 1 and "no rmux on bare" in p.stderr,
+           "missing rmux message %r" % p.stderr)
+
+
+def case_connect_errors():
+    # A key but nobody answering: the client says so after 15 s.
+    start_outer()
+    outer("send-keys", "-l", "RMUX_KEY=AAECAwQFBgcICQoLDA0ODw " + client_cmd(
+        "connect", "127.0.0.1", "9"))
+    outer("send-keys", "Enter")
+    wait_for("no reply message", lambda: any(
+        "no reply from 127.0.0.1 on UDP port 9; is a firewall blocking it?" in l
+        for l in screen()), limit=40)
+    wait_for("exit status", lambda: any(l.startswith("EXIT=1") for l in screen()))
+    expect(outer("display-message", "-p", "#{alternate_on}").strip() == "0",
+           "still on the alternate screen")
+    p = run_tty([RMUX, "connect", "127.0.0.1", "9"])
+    expect(p.returncode == 1 and "RMUX_KEY" in p.stderr, "no key: %r" % p.stderr)
+    # Without a terminal nothing is created.
+    p = subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null"], env=ENV, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=30)
+    expect(p.returncode == 1 and "not a terminal" in p.stderr, "no tty: %r" % p.stderr)
+    expect(rmux("ls", check=False).returncode != 0, "a session was made without a terminal")
+
+
+def case_exited():
+    start_outer()
+    type_line(client_cmd())
+    wait_for("attached", attached_ok)
+    session = rmux("display-message", "-p", "#{session_name}").stdout.strip()
+    rmux("new-session", "-d", "-s", "spare")
+    rmux("kill-session", "-t", session)
+    wait_for("exited line", lambda: any(l.startswith("[exited]") for l in screen()))
+    wait_for("exit status", lambda: any(l.startswith("EXIT=0") for l in screen()))
+    expect(outer("display-message", "-p", "#{alternate_on}").strip() == "0",
+           "still on the alternate screen")
+
+
+def case_outage():
+    """The daemon stopped for 12 s: the bar appears on the top row and
+    counts; when the daemon runs again the bar goes (the client has moved
+    to a new source port by then) and typing works."""
+    start_outer()
+    type_line(client_cmd())
+    wait_for("attached", attached_ok)
+    wait_for("inner prompt", lambda: is_prompt(screen()[0]))
+    session = rmux("display-message", "-p", "#{session_name}").stdout.strip()
+    pid = int(rmux("display-message", "-p", "#{pid}").stdout.strip())
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        bar = wait_for("bar", lambda: screen()[0] if screen()[0].startswith(
+            "rmux: Last contact ") else None, limit=20)
+        expect(bar.rstrip().endswith("seconds ago. [To quit: Ctrl-^ .]"), "bar %r" % bar)
+        esc = outer("capture-pane", "-p", "-e").split("\n")[0]
+        expect("\x1b[1m" in esc and "\x1b[37m" in esc and "\x1b[44m" in esc,
+               "bar style %r" % esc[:40])
+        first = int(bar.split()[3])
+        wait_for("bar counting", lambda: screen()[0].startswith("rmux: Last contact ") and
+                 int(screen()[0].split()[3]) > first)
+        time.sleep(max(0.0, 12 - first))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_for("bar gone", lambda: not screen()[0].startswith("rmux: Last contact"))
+    type_line("echo after-outage")
+    wait_for("typed", lambda: any(l.startswith("after-outage") for l in screen()))
+    wait_for("screen = server", lambda: shows_pane("%s:0.0" % session))
+    detach_check(session)
+
+
+def free_tcp_port():
+    import socket
+    with socket.socket() as so:
+        so.bind(("127.0.0.1", 0))
+        return so.getsockname()[1]
+
+
+def case_ssh():
+    """`rmux attach HOST` through a real sshd on 127.0.0.1 with throwaway
+    host and user keys and a generated ssh config (the host is a name only
+    that config knows)."""
+    sshd = shutil.which("sshd") or "/usr/sbin/sshd"
+    for k in ("hostkey", "userkey"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                        os.path.join(TMP, k)], check=True, env=ENV)
+    shutil.copy(os.path.join(TMP, "userkey.pub"), os.path.join(TMP, "authorized_keys"))
+    port = free_tcp_port()
+    user = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+    with open(os.path.join(TMP, "sshd_config"), "w") as f:
+        f.write("Port %d\nListenAddress 127.0.0.1\nHostKey %s/hostkey\n"
+                "AuthorizedKeysFile %s/authorized_keys\nStrictModes no\n"
+                "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
+                "PermitRootLogin prohibit-password\nPidFile %s/sshd.pid\n"
+                "AcceptEnv LANG LC_*\n" % (port, TMP, TMP, TMP))
+    with open(os.path.join(TMP, "ssh_config"), "w") as f:
+        f.write("Host rmuxhost\n  HostName 127.0.0.1\n  Port %d\n  User %s\n"
+                "  IdentityFile %s/userkey\n  IdentitiesOnly yes\n  BatchMode yes\n"
+                "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n"
+                "  LogLevel ERROR\n" % (port, user, TMP))
+    # The remote side finds this test's daemon through a wrapper (ssh passes
+    # no environment of ours but the locale).
+    wrapper = os.path.join(TMP, "remote-rmux")
+    with open(wrapper, "w") as f:
+        f.write("#!/bin/sh\necho \"$LANG $LC_ALL\" > %s/remote-locale\n"
+                "export RMUX_TMPDIR=%s ASAN_OPTIONS='%s'\n"
+                "exec %s -L %s -f /dev/null \"$@\"\n" % (TMP, TMP, ENV["ASAN_OPTIONS"], RMUX,
+                                                            NAME))
+    os.chmod(wrapper, 0o755)
+    if not os.path.isdir("/run/sshd"):
+        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+    daemon = subprocess.Popen([sshd, "-D", "-e", "-f", os.path.join(TMP, "sshd_config")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    try:
+        ssh = "ssh -F %s/ssh_config" % TMP
+        wait_for("sshd", lambda: subprocess.run(ssh.split() + ["rmuxhost", "true"],
+                                                capture_output=True).returncode == 0, limit=20)
+        start_outer()
+        type_line(client_cmd("attach", "-t", "sshs", "--ssh", "'%s'" % ssh,
+                             "--server-cmd", wrapper, "rmuxhost"))
+        wait_for("attached", attached_ok)
+        wait_for("prompt", lambda: is_prompt(screen()[0]))
+        with open(os.path.join(TMP, "remote-locale")) as f:
+            expect(f.read().split() == ["C.UTF-8", "C.UTF-8"], "remote locale not passed")
+        rmux("split-window", "-h", "-t", "sshs")
+        x = pane_truth("sshs:0.1")[0]
+        wait_for("right prompt", lambda: is_prompt(screen()[0][x:]))
+        type_line("echo through-sshd")
+        wait_for("typed", lambda: any(l[x:].startswith("through-sshd") for l in screen()))
+        wait_for("left = server", lambda: shows_pane("sshs:0.0"))
+        wait_for("right = server", lambda: shows_pane("sshs:0.1"))
+        expect(screen()[H - 1].startswith("[sshs] 0:"), "status %r" % screen()[H - 1])
+        detach_check("sshs")
+        # A host without rmux: the remote shell's "not found", one line.
+        p = run_tty([RMUX, "attach", "--ssh", ssh, "--server-cmd", "/nonexistent/rmux",
+                     "rmuxhost"])
+        expect(p.returncode == 1 and "no rmux on rmuxhost" in p.stderr and
+               p.stderr.count("\n") == 1, "missing rmux: %r" % p.stderr)
+        # ssh failing (nothing listens on that port): ssh's own words.
+        p = run_tty([RMUX, "attach", "--ssh", ssh + " -p 1", "--server-cmd", wrapper,
+                     "rmuxhost"])
+        expect(p.returncode == 1 and "ssh to rmuxhost failed" in p.stderr and
+               "refused" in p.stderr, "ssh failure: %r" % p.stderr)
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+
+
+RELAY = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
+
+
+def start_relay(server_port, *impair):
+    """The impairment relay in front of the daemon's UDP port; returns the
+    process and the port the client should use."""
+    port_file = os.path.join(TMP, "relay-port")
+    if os.path.exists(port_file):
+        os.unlink(port_file)
+    proc = subprocess.Popen([RELAY, "--listen", "127.0.0.1:0", "--to",
+                             "127.0.0.1:%d" % server_port, "--port-file", port_file,
+                             "--seed", "7", "--time-limit", "240", "--quiet"] + list(impair),
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for("relay port", lambda: os.path.exists(port_file) and
+             open(port_file).read().strip() != "", limit=10)
+    return proc, int(open(port_file).read().strip())
+
+
+def connect_through_relay(session, *impair):
+    line = rmux("bootstrap", "-t", session).stdout.strip().split()
+    expect(line[:2] == ["RMUX", "CONNECT"], "bootstrap said %r" % line)
+    relay, port = start_relay(int(line[2]), *impair)
+    keyfile = os.path.join(TMP, "key")
+    with open(keyfile, "w") as f:
+        f.write(line[3])
+    start_outer()
+    type_line('RMUX_KEY=$(cat %s) %s' % (keyfile, client_cmd("connect", "127.0.0.1", str(port))))
+    wait_for("attached", attached_ok)
+    return relay
+
+
+def converges(target, limit=30):
+    wait_for("outer screen = server (%s)" % target, lambda: shows_pane(target), limit=limit)
+
+
+def case_relay_impaired():
+    """20% loss each way and 200 ms round trip: commands, a full-screen
+    program and copy mode; the outer screen converges to the server's."""
+    rmux("new-session", "-d", "-s", "lossy", "-x", str(W), "-y", str(H))
+    relay = connect_through_relay("lossy", "--loss", "20", "--delay", "100")
+    try:
+        wait_for("prompt", lambda: is_prompt(screen()[0]), limit=30)
+        type_line("seq 1 300")
+        wait_for("seq", lambda: any(l.startswith("300") for l in screen()), limit=30)
+        converges("lossy:0.0")
+        type_line("less /etc/services")
+        wait_for("less", lambda: rmux("display-message", "-p", "-t", "lossy",
+                                      "#{alternate_on}").stdout.strip() == "1", limit=30)
+        converges("lossy:0.0")
+        outer("send-keys", "Space")
+        converges("lossy:0.0")
+        outer("send-keys", "q")
+        wait_for("less quit", lambda: rmux("display-message", "-p", "-t", "lossy",
+                                           "#{alternate_on}").stdout.strip() == "0", limit=30)
+        converges("lossy:0.0")
+        outer("send-keys", "C-b", "[")
+        # Copy mode's position indicator in the top right corner.
+        wait_for("copy mode", lambda: screen()[0].rstrip().endswith("/300]") or
+                 "[0/" in screen()[0], limit=30)
+        outer("send-keys", "PageUp")
+        wait_for("scrolled", lambda: "[0/" not in screen()[0], limit=30)
+
+        def consecutive():
+            # The server's capture shows the live screen, not copy mode's
+            # viewport: check that the viewport is whole and in order.
+            s = screen()
+            try:
+                first = int(s[0].split()[0])
+                return all(s[j].split()[0] == str(first + j) for j in range(H - 1))
+            except (ValueError, IndexError):
+                return False
+        wait_for("copy mode viewport", consecutive, limit=30)
+        outer("send-keys", "q")
+        wait_for("copy mode left", lambda: "/" not in screen()[0][60:], limit=30)
+        converges("lossy:0.0")
+        detach_check("lossy")
+    finally:
+        relay.terminate()
+        relay.wait(timeout=10)
+
+
+def case_roam():
+    """The relay moves the client's traffic to a new source address every
+    2 s for 30 s: typing keeps working and nothing is lost."""
+    rmux("new-session", "-d", "-s", "roamer", "-x", str(W), "-y", str(H))
+    relay = connect_through_relay("roamer", "--roam-every", "2000", "--delay", "20")
+    try:
+        wait_for("prompt", lambda: is_prompt(screen()[0]), limit=30)
+        type_line("clear")
+        wait_for("cleared", lambda: is_prompt(screen()[0]) and "clear" not in screen()[0])
+        end = time.monotonic() + 30
+        n = 0
+        while time.monotonic() < end:
+            n += 1
+            outer("send-keys", "-l", "echo r%d-ok" % n)
+            outer("send-keys", "Enter")
+            time.sleep(1.0)
+        cap = rmux("capture-pane", "-p", "-S", "-", "-t", "roamer").stdout
+        # Output lines; a line typed ahead of the prompt (while clear ran)
+        # has its output after the prompt.
+        got = [m.group(1) for m in (re.match(r"^(?:[#$] )?(r[0-9]+-ok)$", l)
+                                    for l in cap.split("\n")) if m]
+        expect(got == ["r%d-ok" % i for i in range(1, n + 1)],
+               "lines lost or reordered while roaming: %r\n%s" % (got, cap[:600]))
+        converges("roamer:0.0")
+        detach_check("roamer")
+    finally:
+        relay.terminate()
+        relay.wait(timeout=10)
+
+
+CASES = {
+    "local": case_local,
+    "reattach": case_reattach,
+    "resize": case_resize,
+    "fake_ssh": case_fake_ssh,
+    "connect_errors": case_connect_errors,
+    "exited": case_exited,
+    "outage": case_outage,
+    "ssh": case_ssh,
+    "relay_impaired": case_relay_impaired,
+    "roam": case_roam,
+}
+
+
+def main():
+    try:
+        CASES[CASE]()
+    finally:
+        subprocess.run(["tmux", "-L", OUTER, "kill-server"], capture_output=True, env=ENV)
+        subprocess.run([RMUX, "-L", NAME, "kill-server"], capture_output=True, env=ENV)
+        time.sleep(0.2)
+        reports = os.listdir(ASAN_DIR)
+        text = ""
+        for r in reports:
+            with open(os.path.join(ASAN_DIR, r)) as f:
+                text += f.read()
+        shutil.rmtree(TMP, ignore_errors=True)
+    if text:
+        raise AssertionError("sanitizer report:\n" + text)
+    print("ok", CASE)
+
+
+if __name__ == "__main__":
+    main()
