@@ -12,7 +12,7 @@ top=$(pwd)
 # Debian/Ubuntu packages the build and the tests need.
 packages=(meson ninja-build pkg-config gcc clang libevent-dev libssl-dev
 	libutf8proc-dev libncurses-dev libcmocka-dev tmux python3 ncurses-term
-	locales vim less man-db procps)
+	locales vim less man-db procps groff zsh fish openssh-server openssh-client mosh)
 
 missing_packages() {
 	local p
@@ -103,6 +103,8 @@ do_bench() {
 	done
 	# Pane ingest through the whole server, rmux beside tmux.
 	python3 tests/bench/ingest.py "$top/build-bench"
+	# Bytes and datagrams on the wire, rmux beside mosh through the relay.
+	python3 tests/bench/wire.py "$top/build-bench"
 }
 
 do_fuzz() {

@@ -32,6 +32,16 @@
  * at most half the frame interval so loopback stays fast. */
 #define TRANSPORT_COLLECT_SERVER_MS 8
 #define TRANSPORT_COLLECT_CLIENT_MS 1
+/* A new state that follows a frame whose diff was at least BULK_BYTES
+ * waits at least BULK_MS after it: a flood of output costs at most this
+ * frame rate, while small frames (echoes) keep the frame interval. */
+#define TRANSPORT_BULK_BYTES 256
+#define TRANSPORT_BULK_MS 50
+/* A diff from the acknowledged state is sent instead of the one from the
+ * assumed state when it is no longer, or under TRANSPORT_RESEND_SMALL
+ * bytes and at most TRANSPORT_RESEND_SLACK longer. */
+#define TRANSPORT_RESEND_SMALL 1000
+#define TRANSPORT_RESEND_SLACK 100
 /* Resends of unacknowledged states stop after this long without hearing
  * the peer (heartbeats go on). */
 #define TRANSPORT_ACTIVE_RETRY_MS 10000

@@ -81,6 +81,12 @@ void copy_mode_render(struct copy_mode *cm, const struct copy_mode_style *st, st
 const struct clusters *copy_mode_clusters(const struct copy_mode *cm);
 void copy_mode_size(const struct copy_mode *cm, unsigned *cols, unsigned *rows);
 
+/* The mouse at cell X, Y of the view (0 = top row): the cursor goes
+ * there, carrying the moving end of a selection with it (a drag). */
+void copy_mode_mouse_move(struct copy_mode *cm, unsigned x, unsigned y);
+/* A drag begins at X, Y: a fresh character selection starts there. */
+void copy_mode_mouse_drag_start(struct copy_mode *cm, unsigned x, unsigned y);
+
 /* The default key tables as `tmux list-keys -T copy-mode[-vi]` shows them:
  * key name and command line, to be parsed by the daemon into its tables. */
 struct copy_mode_binding {

@@ -6,6 +6,7 @@
 #ifndef RMUX_SERVER_KEYS_H
 #define RMUX_SERVER_KEYS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct cmd_ctx;
@@ -35,6 +36,77 @@ int keys_run(struct cmd_ctx *ctx, struct pane *p, const struct cmd_parse_result 
 const char *keys_mode_table(const struct pane *p);
 /* The table session S's keys are in now (#{client_key_table}). */
 const char *keys_session_table(const struct session *s);
+
+/* ---- the mouse ----
+ * A client's mouse event becomes a mouse key (MouseDown1Pane, WheelUpPane,
+ * MouseDrag1Border, DoubleClick1Pane, ...) looked up in the key tables
+ * when the mouse option is on, as tmux 3.3a does; otherwise, or when the
+ * key is unbound, the pane under the mouse gets the event in the encoding
+ * its program asked for (SGR 1006, UTF-8 1005 or X10), in its own
+ * coordinates. */
+
+/* Where a mouse key happens (the locations of key_string_mouse()). */
+#define KEYS_MOUSE_NOWHERE (-1)
+#define KEYS_MOUSE_PANE 0
+#define KEYS_MOUSE_STATUS 1
+#define KEYS_MOUSE_STATUS_LEFT 2
+#define KEYS_MOUSE_STATUS_RIGHT 3
+#define KEYS_MOUSE_STATUS_DEFAULT 4
+#define KEYS_MOUSE_BORDER 5
+
+/* A mouse event of a client whose terminal is COLS x ROWS: KIND, BUTTON
+ * and MODS as input_stream.h's INPUT_MOUSE_* and INPUT_MOD_*, X and Y in
+ * client cells from 0. */
+struct keys_mouse_event {
+	unsigned kind, button, x, y, mods;
+	unsigned cols, rows;
+};
+
+/* What is under the mouse: the location, the window (for the status
+ * line the window whose entry was hit, else the current one), the pane
+ * (under the mouse, beside the border hit, or the window's active pane
+ * for the status line) and the position in window cells (X, Y; for the
+ * status line Y is the status line's row). */
+struct keys_mouse_where {
+	int location;
+	struct window *w;
+	struct pane *p;
+	unsigned x, y;
+};
+
+/* The event EV of a client of S: run the binding of its mouse key or
+ * hand it to the pane. */
+void keys_mouse(struct session *s, const struct keys_mouse_event *ev);
+/* Where EV lands in S's current window and status line. */
+void keys_mouse_locate(struct session *s, const struct keys_mouse_event *ev,
+    struct keys_mouse_where *out);
+/* The bytes a program in modes MODES (screen.h MODE_MOUSE_*) gets for an
+ * event of KIND, BUTTON, MODS at cell PX, PY of its pane: their length,
+ * or 0 when its modes ask for nothing of the kind (OUT holds at least
+ * KEYS_MOUSE_BYTES_MAX bytes). */
+#define KEYS_MOUSE_BYTES_MAX 32
+size_t keys_mouse_encode(unsigned modes, unsigned kind, unsigned button, unsigned mods,
+    unsigned px, unsigned py, char *out);
+
+/* The mouse event a binding runs for, while it runs: its session, window
+ * and pane (the "=" and {mouse} targets) and the pane cell under it
+ * (*PX, *PY may be outside the pane). Returns 0, or -1 if no mouse
+ * binding is running. Any pointer may be NULL. */
+int keys_mouse_target(struct session **s, struct window **w, struct pane **p, int *px, int *py);
+/* Whether that event is a wheel event. */
+int keys_mouse_is_wheel(void);
+/* send-keys -M: the event to the pane under the mouse (as if unbound). */
+void keys_mouse_forward(void);
+/* What further motion of the running drag does: move the copy-mode
+ * cursor of the mouse pane (copy-mode -M, begin-selection), or move the
+ * border under the mouse (resize-pane -M). */
+#define KEYS_DRAG_COPY 1
+#define KEYS_DRAG_RESIZE 2
+void keys_mouse_drag(int what);
+/* FMT expanded for S, W, P with the mouse and copy-mode variables the
+ * format engine does not know yet (#{mouse_x}, #{mouse_any_flag},
+ * #{pane_in_mode} ...: see cmd_copy_format()). Caller frees. */
+char *keys_format(const char *fmt, struct session *s, struct window *w, struct pane *p);
 
 /* Options the key path, copy mode and buffers read, for pane P (NULL:
  * the global sets): server, session or window/pane options by NAME's scope

@@ -20,6 +20,9 @@
 #define PANE_F_EOF 0x2u    /* the pty gave EOF or an error */
 #define PANE_F_DEAD_SHOWN 0x4u /* remain-on-exit kept it: "Pane is dead" */
 
+/* Longest OSC 52 selection name kept ("c", "p", "s0", "cp" ...). */
+#define PANE_CLIP_SEL_MAX 16
+
 struct window;
 struct event;
 struct copy_mode;
@@ -44,6 +47,7 @@ struct pane {
 	int argc;               /* the command, for respawn-pane */
 	char **argv;
 	time_t dead_time;
+	uint32_t clipboards;    /* clipboard payloads from this pane so far */
 	struct pane *next_all;
 };
 
@@ -79,5 +83,11 @@ int pane_respawn(struct pane *p, struct pty_spawn *sp, char **cause);
 /* After P moved to another window: its own options now fall back to the
  * new window's. */
 void pane_reparent_options(struct pane *p);
+
+/* A clipboard payload from P for the clients of its session to set in
+ * their terminals (session_clipboard): OSC 52 from P's program when
+ * set-clipboard is external or on (on also makes a paste buffer of it, as
+ * tmux), or a copy made in P. SEL is the OSC 52 selection (NULL: "c"). */
+void pane_set_clipboard(struct pane *p, const char *sel, const void *data, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 struct window;
 struct pty_spawn;
 struct options;
+struct prompt_state;
 
 struct session {
 	int id;              /* the N of $N */
@@ -20,6 +21,11 @@ struct session {
 	struct window *cur;
 	struct window *last;
 	struct options *options; /* inherits global_s_options */
+	struct prompt_state *prompt; /* message and command prompt (prompt.c) */
+	uint32_t clipboards;  /* clipboard payloads for its clients so far */
+	char clip_sel[17];    /* the newest one: its OSC 52 selection */
+	uint8_t *clip;        /* and data */
+	size_t cliplen;
 	struct session *next;
 };
 
@@ -47,6 +53,15 @@ struct session *session_find_id(int id);
 /* The most recently used session, or NULL. */
 struct session *session_best(void);
 void session_touch(struct session *s);
+/* The clipboard payloads of S's panes for its clients: a count that only
+ * grows, so each client can tell a new payload from the one it has, and
+ * the newest payload's selection and data (pointers may be NULL; valid
+ * until the next payload). */
+uint32_t session_clipboard(const struct session *s, const char **sel, const uint8_t **data,
+    size_t *len);
+/* Record a payload (SEL NULL or empty: "c"); pane_set_clipboard does. */
+void session_set_clipboard(struct session *s, const char *sel, const void *data, size_t len);
+
 /* A tmux-valid session name: ':' and '.' become '_'. Caller frees. */
 char *session_check_name(const char *name);
 

@@ -23,7 +23,8 @@ void view_build_free(struct view_build *vb);
  * than VIEW_BUILD_FULL_MS passed since the last full build (window names
  * from programs, the status clock, options). FORCE makes it a full build.
  * NOW is the monotonic clock in ms. Returns 0 when skipped, 2 when the
- * cheap check saw a change (or FORCE), 1 for a full build on time alone. */
+ * cheap check saw a change (the first build included), 1 for a full build
+ * on FORCE or time alone. */
 #define VIEW_BUILD_FULL_MS 1000
 int view_build_update(struct view_build *vb, struct view *v, struct session *s, unsigned cols,
     unsigned rows, uint64_t now, int force);

@@ -35,6 +35,7 @@ struct transport {
 	struct tstate sent[TRANSPORT_SENT_MAX + 1];
 	size_t nsent;
 	size_t assumed; /* index in sent of the state the peer is assumed to hold */
+	size_t last_diff; /* diff length of the newest instruction with data */
 
 	/* Received states by number, oldest first; never empty. */
 	struct tstate *recv;
@@ -336,6 +337,7 @@ static void send_to_receiver(struct transport *t, const struct buf *diff, uint64
 	uint64_t old_num = t->sent[t->assumed].num;
 	uint64_t new_num;
 
+	t->last_diff = diff->len;
 	if (t->lops->equal(t->current, t->sent[t->nsent - 1].state)) {
 		/* A resend of the newest state under its own number. */
 		new_num = t->sent[t->nsent - 1].num;
@@ -400,6 +402,10 @@ static void calculate_timers(struct transport *t, uint64_t now)
 		 * the frame interval. Later changes join it, never queue. */
 		if (t->mindelay_clock == TRANSPORT_NEVER)
 			t->mindelay_clock = now;
+		/* After a large frame, a flood of output is likely: pace it
+		 * (a small frame, such as an echo, is never held back). */
+		if (t->last_diff >= TRANSPORT_BULK_BYTES)
+			interval = RMUX_MAX(interval, (uint64_t)TRANSPORT_BULK_MS);
 		t->next_send_time = RMUX_MAX(t->mindelay_clock + collect_ms(t), newest->time + interval);
 	} else if (active && !t->lops->equal(t->current, t->sent[t->assumed].state)) {
 		/* Sent, but too long ago to assume it arrived: resend. */
@@ -431,10 +437,14 @@ uint64_t transport_tick(struct transport *t, uint64_t now)
 		buf_init(&resend);
 		t->lops->diff(t->sent[t->assumed].state, t->current, &diff);
 		if (t->assumed != 0) {
-			/* Diff from the acknowledged state when that costs no
-			 * more: it survives the loss of the unacknowledged ones. */
+			/* Diff from the acknowledged state when that costs
+			 * little more: it survives the loss of the unacknowledged
+			 * ones, where a diff from a lost state would make every
+			 * frame until the next acknowledgement useless. */
 			t->lops->diff(t->sent[0].state, t->current, &resend);
-			if (resend.len <= diff.len) {
+			if (resend.len <= diff.len ||
+			    (resend.len < TRANSPORT_RESEND_SMALL &&
+			    resend.len - diff.len <= TRANSPORT_RESEND_SLACK)) {
 				t->assumed = 0;
 				buf_free(&diff);
 				diff = resend;

@@ -81,13 +81,25 @@ int cmd_copy_send(struct cmd_ctx *ctx, struct pane *p, int argc, char **argv, un
 	const char *name;
 	char *text, *command;
 	size_t len;
-	int r;
+	struct pane *mp;
+	int r, mx, my;
 
 	if (p->copy == NULL)
 		return cmd_error(ctx, "not in a mode");
 	if (argc == 0)
 		return CMD_OK;
 	name = argv[0];
+	/* From a mouse binding the cursor first goes to the mouse (wheel
+	 * events aside), and begin-selection starts a drag there. */
+	if (!keys_mouse_is_wheel() && keys_mouse_target(NULL, NULL, &mp, &mx, &my) == 0 &&
+	    mp == p && mx >= 0 && my >= 0 && (unsigned)mx < p->sx && (unsigned)my < p->sy) {
+		if (strcmp(name, "begin-selection") == 0) {
+			copy_mode_mouse_drag_start(p->copy, (unsigned)mx, (unsigned)my);
+			keys_mouse_drag(KEYS_DRAG_COPY);
+			return CMD_OK;
+		}
+		copy_mode_mouse_move(p->copy, (unsigned)mx, (unsigned)my);
+	}
 	r = copy_mode_command(p->copy, name, argc - 1, (const char *const *)argv + 1, repeat);
 	if (r == COPY_MODE_UNKNOWN)
 		return CMD_OK;
@@ -124,7 +136,13 @@ static int cmd_copy_mode(struct cmd_ctx *ctx, struct args *a)
 	struct window *w;
 	struct pane *p;
 
-	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+	int mx = -1, my = -1, entered = 0;
+
+	if (args_has(a, 'M')) {
+		/* The pane under the mouse; nothing without a mouse event. */
+		if (keys_mouse_target(&s, &w, &p, &mx, &my) != 0 || p == NULL)
+			return CMD_OK;
+	} else if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
 		return CMD_ERROR;
 	if (args_has(a, 'q')) {
 		cmd_copy_leave(p);
@@ -136,6 +154,12 @@ static int cmd_copy_mode(struct cmd_ctx *ctx, struct args *a)
 			copy_mode_set_scroll_exit(p->copy, 1);
 		if (args_has(a, 'H'))
 			copy_mode_command(p->copy, "toggle-position", 0, NULL, 1);
+		entered = 1;
+	}
+	if (entered && args_has(a, 'M') && mx >= 0 && my >= 0 && (unsigned)mx < p->sx &&
+	    (unsigned)my < p->sy) {
+		copy_mode_mouse_drag_start(p->copy, (unsigned)mx, (unsigned)my);
+		keys_mouse_drag(KEYS_DRAG_COPY);
 	}
 	if (args_has(a, 'u'))
 		copy_mode_command(p->copy, "page-up", 0, NULL, 1);
@@ -190,6 +214,40 @@ static int cmd_capture_pane(struct cmd_ctx *ctx, struct args *a)
 
 /* ---- formats ---- */
 
+/* The mouse variables: the program's mouse modes, and where the mouse of
+ * the running binding is (empty when none runs or it is not over P). */
+static char *mouse_format(const struct pane *p, const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned modes;
+	} flags[] = {
+		{ "any_flag", MODE_MOUSE_STANDARD | MODE_MOUSE_BUTTON | MODE_MOUSE_ANY },
+		{ "standard_flag", MODE_MOUSE_STANDARD },
+		{ "button_flag", MODE_MOUSE_BUTTON },
+		{ "all_flag", MODE_MOUSE_ANY },
+		{ "sgr_flag", MODE_MOUSE_SGR },
+		{ "utf8_flag", MODE_MOUSE_UTF8 },
+	};
+	unsigned modes = vt_screen(p->vt)->modes;
+	struct pane *mp;
+	int x, y;
+
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		if (strcmp(name, flags[i].name) == 0)
+			return xstrdup((modes & flags[i].modes) ? "1" : "0");
+	}
+	if (strcmp(name, "x") != 0 && strcmp(name, "y") != 0 && strcmp(name, "pane") != 0)
+		return NULL;
+	if (keys_mouse_target(NULL, NULL, &mp, &x, &y) != 0 || mp == NULL)
+		return xstrdup("");
+	if (strcmp(name, "pane") == 0)
+		return xasprintf("%%%d", mp->id);
+	if (mp != p || x < 0 || y < 0)
+		return xstrdup("");
+	return xasprintf("%d", strcmp(name, "x") == 0 ? x : y);
+}
+
 char *cmd_copy_format(const struct pane *p, const char *name)
 {
 	struct copy_mode *cm = p->copy;
@@ -199,6 +257,8 @@ char *cmd_copy_format(const struct pane *p, const char *name)
 		return xstrdup(cm != NULL ? "1" : "0");
 	if (strcmp(name, "pane_mode") == 0)
 		return xstrdup(cm != NULL ? "copy-mode" : "");
+	if (strncmp(name, "mouse_", 6) == 0)
+		return mouse_format(p, name + 6);
 	if (strcmp(name, "scroll_position") != 0 && strcmp(name, "copy_cursor_x") != 0 &&
 	    strcmp(name, "copy_cursor_y") != 0 && strcmp(name, "copy_cursor_line") != 0 &&
 	    strcmp(name, "selection_present") != 0)

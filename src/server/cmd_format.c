@@ -17,6 +17,7 @@
 #include "server/layout.h"
 #include "server/options.h"
 #include "server/pane.h"
+#include "server/prompt.h"
 #include "server/session.h"
 #include "server/window.h"
 #include "term/history.h"
@@ -58,6 +59,21 @@ static char *variable(const struct fctx *f, const char *name)
 			return xstrdup("0");
 		if (strcmp(name, "session_created") == 0)
 			return xasprintf("%lld", (long long)f->s->created);
+		/* rmux's own: what the session's message line shows. */
+		if (strncmp(name, "client_", 7) == 0) {
+			const char *text = "", *input = "";
+			unsigned cursor = 0;
+			int kind = prompt_show(f->s, &text, &input, &cursor);
+
+			if (strcmp(name, "client_message") == 0)
+				return xstrdup(kind == PROMPT_SHOW_MESSAGE ? text : "");
+			if (strcmp(name, "client_prompt") == 0)
+				return xstrdup(kind == PROMPT_SHOW_PROMPT ? text : "");
+			if (strcmp(name, "client_prompt_input") == 0)
+				return xstrdup(kind == PROMPT_SHOW_PROMPT ? input : "");
+			if (strcmp(name, "client_prompt_cursor") == 0)
+				return kind == PROMPT_SHOW_PROMPT ? xasprintf("%u", cursor) : xstrdup("");
+		}
 	}
 	if (f->w != NULL) {
 		window_size(f->w, &sx, &sy);
@@ -120,7 +136,7 @@ static char *variable(const struct fctx *f, const char *name)
 		if (strcmp(name, "pane_title") == 0)
 			return xstrdup(scr->title);
 		if (strcmp(name, "pane_in_mode") == 0)
-			return xstrdup("0");
+			return xstrdup(f->p->copy != NULL ? "1" : "0");
 		if (strcmp(name, "pane_dead") == 0)
 			return xstrdup(f->p->flags & PANE_F_DEAD_SHOWN ? "1" : "0");
 		if (strcmp(name, "pane_dead_status") == 0) {

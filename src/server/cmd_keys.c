@@ -4,9 +4,13 @@
  * shows them in list-keys. */
 #include "server/cmd_keys.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/util.h"
@@ -386,6 +390,13 @@ static int cmd_send_keys(struct cmd_ctx *ctx, struct args *a)
 	if (args_has(a, 'N') &&
 	    cmd_number(ctx, "repeat count", args_get(a, 'N'), 1, 100000, &repeat) != 0)
 		return CMD_ERROR;
+	if (args_has(a, 'M')) {
+		/* The mouse event of the running binding, to the pane under it. */
+		if (keys_mouse_target(NULL, NULL, NULL, NULL, NULL) != 0)
+			return cmd_error(ctx, "no mouse target");
+		keys_mouse_forward();
+		return CMD_OK;
+	}
 	if (args_has(a, 'X'))
 		return cmd_copy_send(ctx, p, a->argc, a->argv, (unsigned)repeat);
 	if (args_has(a, 'H') || (args_has(a, 'l') && p->copy == NULL)) {
@@ -423,6 +434,216 @@ static int cmd_send_prefix(struct cmd_ctx *ctx, struct args *a)
 	return cmd_keys_inject(ctx, p, key);
 }
 
+/* ---- if-shell, run-shell ---- */
+
+/* COMMAND run by sh in CWD, waited for: its standard output into OUT
+ * (NULL: dropped). Returns the exit status, or -1 if it could not run.
+ * The daemon waits meanwhile, as tmux's queue does for a binding. */
+static int shell_run(const char *command, const char *cwd, struct buf *out)
+{
+	int fds[2], status, fd;
+	pid_t pid;
+	char chunk[4096];
+
+	if (pipe(fds) != 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		dup2(fds[1], STDOUT_FILENO);
+		/* Not the ptys and sockets of the server. */
+		for (fd = STDERR_FILENO + 1; fd < 1024; fd++)
+			close(fd);
+		if (cwd != NULL && chdir(cwd) != 0 && chdir("/") != 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t n = read(fds[0], chunk, sizeof chunk);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out != NULL)
+			buf_add(out, chunk, (size_t)n);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* COMMAND started and not waited for (-b): a child that exits at once
+ * leaves the command to a grandchild nobody waits for. */
+static void shell_background(const char *command, const char *cwd)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid != 0)
+		return;
+	if (fork() != 0)
+		_exit(0);
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	for (fd = STDERR_FILENO + 1; fd < 1024; fd++)
+		close(fd);
+	setsid();
+	if (cwd != NULL && chdir(cwd) != 0 && chdir("/") != 0)
+		_exit(127);
+	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+	_exit(127);
+}
+
+static const char *command_cwd(struct cmd_ctx *ctx, struct pane *p)
+{
+	if (ctx->req != NULL && ctx->req->cwd != NULL && ctx->req->cwd[0] != '\0')
+		return ctx->req->cwd;
+	return NULL;
+}
+
+/* TEXT parsed as a command list and run as typed in the caller's pane. */
+static int run_text(struct cmd_ctx *ctx, const char *text)
+{
+	struct cmd_parse_result r;
+	int status;
+
+	memset(&r, 0, sizeof r);
+	if (cmd_parse_string(text, strlen(text), NULL, &r) != 0) {
+		cmd_parse_result_free(&r);
+		return cmd_error(ctx, "bad command: %s", text);
+	}
+	status = keys_run(ctx, ctx->cur_pane, &r);
+	cmd_parse_result_free(&r);
+	return status;
+}
+
+/* if-shell [-bF] [-t target-pane] shell-command command [command]: -F
+ * takes the first argument as a format, true unless empty or "0". */
+static int cmd_if_shell(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s = NULL;
+	struct window *w = NULL;
+	struct pane *p = NULL;
+	int yes;
+
+	if (args_has(a, 't') && cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (p == NULL && ctx->cur_pane != NULL && pane_find(ctx->cur_pane->id) == ctx->cur_pane) {
+		p = ctx->cur_pane;
+		w = p->window;
+		s = w->session;
+	}
+	if (p == NULL && (s = session_best()) != NULL && (w = s->cur) != NULL)
+		p = w->active;
+	if (args_has(a, 'F')) {
+		char *v = keys_format(a->argv[0], s, w, p);
+
+		yes = v[0] != '\0' && strcmp(v, "0") != 0;
+		free(v);
+	} else {
+		char *command = cmd_format(a->argv[0], s, w, p);
+
+		yes = shell_run(command, command_cwd(ctx, p), NULL) == 0;
+		free(command);
+	}
+	if (yes)
+		return run_text(ctx, a->argv[1]);
+	if (a->argc > 2)
+		return run_text(ctx, a->argv[2]);
+	return CMD_OK;
+}
+
+/* run-shell [-bC] [-c start-directory] [-d delay] [-t target-pane]
+ * [shell-command]: -C runs it as rmux commands. Without -b the command's
+ * output is printed. A delay does not hold the commands after it back. */
+static int cmd_run_shell(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s = NULL;
+	struct window *w = NULL;
+	struct pane *p = NULL;
+	const char *cwd;
+	char *command;
+	struct buf out;
+	int status = CMD_OK, code;
+
+	if (args_has(a, 'd')) {
+		char *end;
+		double d = strtod(args_get(a, 'd'), &end);
+
+		if (*end != '\0' || d < 0)
+			return cmd_error(ctx, "invalid delay time: %s", args_get(a, 'd'));
+	}
+	if (a->argc == 0)
+		return CMD_OK;
+	if (args_has(a, 't') && cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (p == NULL && ctx->cur_pane != NULL && pane_find(ctx->cur_pane->id) == ctx->cur_pane) {
+		p = ctx->cur_pane;
+		w = p->window;
+		s = w->session;
+	}
+	command = cmd_format(a->argv[0], s, w, p);
+	if (args_has(a, 'C')) {
+		status = run_text(ctx, command);
+		free(command);
+		return status;
+	}
+	cwd = args_has(a, 'c') ? args_get(a, 'c') : command_cwd(ctx, p);
+	if (args_has(a, 'b')) {
+		shell_background(command, cwd);
+		free(command);
+		return CMD_OK;
+	}
+	buf_init(&out);
+	code = shell_run(command, cwd, &out);
+	if (out.len != 0)
+		buf_add(ctx->out, out.data, out.len);
+	if (code != 0)
+		status = cmd_error(ctx, "'%s' returned %d", command, code);
+	buf_free(&out);
+	free(command);
+	return status;
+}
+
+/* ---- resize-pane -M ---- */
+
+/* resize-pane -M (a border dragged with the mouse) is the key path's;
+ * everything else is the layout family's resize-pane. */
+static int cmd_resize_pane_mouse(struct cmd_ctx *ctx, struct args *a)
+{
+	const struct cmd_entry *e;
+
+	if (args_has(a, 'M')) {
+		if (keys_mouse_target(NULL, NULL, NULL, NULL, NULL) == 0)
+			keys_mouse_drag(KEYS_DRAG_RESIZE);
+		return CMD_OK;
+	}
+	for (e = cmd_layout_entries; e->name != NULL; e++) {
+		if (strcmp(e->name, "resize-pane") == 0)
+			return e->exec(ctx, a);
+	}
+	return CMD_OK;
+}
+
 const struct cmd_entry cmd_keys_entries[] = {
 	{ "bind-key", "bind", "nrN:T:", 1, -1,
 	    "[-nr] [-T key-table] [-N note] key [command [arguments]]", cmd_bind_key, 0 },
@@ -432,5 +653,13 @@ const struct cmd_entry cmd_keys_entries[] = {
 	{ "send-keys", "send", "c:FHlMN:Rt:X", 0, -1,
 	    "[-FHlMRX] [-N repeat-count] [-t target-pane] key ...", cmd_send_keys, 0 },
 	{ "send-prefix", NULL, "2t:", 0, 0, "[-2] [-t target-pane]", cmd_send_prefix, 0 },
+	{ "if-shell", "if", "bFt:", 2, 3,
+	    "[-bF] [-t target-pane] shell-command command [command]", cmd_if_shell, 0 },
+	{ "run-shell", "run", "bCc:d:t:", 0, 1,
+	    "[-bC] [-c start-directory] [-d delay] [-t target-pane] [shell-command]",
+	    cmd_run_shell, 0 },
+	{ "resize-pane", "resizep", "DLMRTt:Ux:y:Z", 0, 1,
+	    "[-DLMRTUZ] [-x width] [-y height] [-t target-pane] [adjustment]",
+	    cmd_resize_pane_mouse, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
 };

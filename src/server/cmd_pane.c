@@ -1,15 +1,18 @@
 /* cmd_pane.c — commands on panes: select-pane, last-pane, kill-pane,
- * list-panes, send-keys, capture-pane, display-message. */
+ * list-panes, send-keys, capture-pane, display-message, and the commands
+ * that open the prompt (command-prompt, confirm-before). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/xmalloc.h"
 #include "server/cmd.h"
 #include "server/key_string.h"
 #include "server/layout.h"
 #include "server/pane.h"
+#include "server/prompt.h"
 #include "server/session.h"
 #include "server/window.h"
 #include "term/capture.h"
@@ -299,16 +302,117 @@ static int cmd_display_message(struct cmd_ctx *ctx, struct args *a)
 	struct window *w;
 	struct pane *p;
 	const char *fmt = a->argc > 0 ? a->argv[0] : DISPLAY_TEMPLATE;
+	long delay = -1;
 	char *line;
 
 	if (args_has(a, 'F'))
 		fmt = args_get(a, 'F');
 	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
 		return CMD_ERROR;
+	if (args_has(a, 'd') && cmd_number(ctx, "delay", args_get(a, 'd'), 0, 2147483647L,
+	    &delay) != 0)
+		return CMD_ERROR;
 	line = cmd_format(fmt, s, w, p);
-	/* Without an attached client a message has nowhere to go but stdout. */
-	cmd_print(ctx, "%s", line);
+	/* Without -p the message goes to the session's message line, which
+	 * every client of the session shows. */
+	if (args_has(a, 'p') || s == NULL)
+		cmd_print(ctx, "%s", line);
+	else
+		prompt_message(s, line, delay);
 	free(line);
+	return CMD_OK;
+}
+
+/* The first word of TEMPLATE in brackets, tmux's prompt for a template
+ * given without -p. */
+static char *template_prompt(const char *template)
+{
+	size_t n = strcspn(template, " ,");
+
+	return xasprintf("(%.*s) ", (int)n, template);
+}
+
+/* Each comma-separated prompt followed by a space, as tmux shows -p. */
+static char *spaced_prompts(const char *list)
+{
+	struct buf b;
+	const char *p = list;
+	char *out;
+
+	buf_init(&b);
+	for (;;) {
+		size_t n = strcspn(p, ",");
+
+		buf_add(&b, p, n);
+		buf_add_u8(&b, ' ');
+		if (p[n] == '\0')
+			break;
+		buf_add_u8(&b, ',');
+		p += n + 1;
+	}
+	buf_add_u8(&b, 0);
+	out = xstrdup((const char *)b.data);
+	buf_free(&b);
+	return out;
+}
+
+static int cmd_command_prompt(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+	const char *template = a->argc > 0 ? a->argv[0] : NULL;
+	char *prompts, *expanded, *inputs = NULL, *tmpl = NULL;
+	unsigned flags = 0;
+
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (s == NULL)
+		return cmd_error(ctx, "no current session");
+	if (args_has(a, '1'))
+		flags |= PROMPT_SINGLE;
+	if (args_has(a, 'k'))
+		flags |= PROMPT_KEY;
+	if (args_has(a, 'N'))
+		flags |= PROMPT_NUMERIC;
+	if (args_has(a, 'p'))
+		prompts = spaced_prompts(args_get(a, 'p'));
+	else if (template != NULL)
+		prompts = template_prompt(template);
+	else
+		prompts = xstrdup(":");
+	expanded = cmd_format(prompts, s, w, p);
+	if (args_has(a, 'I'))
+		inputs = cmd_format(args_get(a, 'I'), s, w, p);
+	if (template != NULL)
+		tmpl = args_has(a, 'F') ? cmd_format(template, s, w, p) : xstrdup(template);
+	prompt_open(s, p, expanded, inputs, tmpl, flags);
+	free(tmpl);
+	free(inputs);
+	free(expanded);
+	free(prompts);
+	return CMD_OK;
+}
+
+static int cmd_confirm_before(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+	char *prompt, *expanded;
+
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (s == NULL)
+		return cmd_error(ctx, "no current session");
+	if (args_has(a, 'p'))
+		prompt = xasprintf("%s ", args_get(a, 'p'));
+	else
+		prompt = xasprintf("Confirm '%s'? (y/n) ", a->argv[0]);
+	expanded = cmd_format(prompt, s, w, p);
+	prompt_open(s, p, expanded, NULL, a->argv[0], PROMPT_CONFIRM);
+	free(expanded);
+	free(prompt);
 	return CMD_OK;
 }
 
@@ -327,5 +431,10 @@ const struct cmd_entry cmd_pane_entries[] = {
 	{ "display-message", "display", "acd:F:INpt:v", 0, 1,
 	    "[-aINpv] [-c target-client] [-d delay] [-F format] [-t target-pane] [message]",
 	    cmd_display_message, 0 },
+	{ "command-prompt", NULL, "1bFiI:kNp:t:T:W", 0, 1,
+	    "[-1bFikN] [-I inputs] [-p prompts] [-t target-client] [-T type] [template]",
+	    cmd_command_prompt, 0 },
+	{ "confirm-before", "confirm", "bp:t:", 1, 1,
+	    "[-b] [-p prompt] [-t target-client] command", cmd_confirm_before, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
 };

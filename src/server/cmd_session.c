@@ -44,7 +44,7 @@ static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
 	s = session_create(name, args_get(a, 'n'), (unsigned)sx, (unsigned)sy, &sp, &cause);
 	cmd_spawn_free(&sp);
 	if (s == NULL) {
-		cmd_error(ctx, "%s", cause);
+		cmd_error(ctx, "create session failed: %s", cause);
 		free(cause);
 		return CMD_ERROR;
 	}

@@ -72,7 +72,7 @@ static int cmd_new_window(struct cmd_ctx *ctx, struct args *a)
 	w = window_create(s, index, args_get(a, 'n'), &sp, &cause);
 	cmd_spawn_free(&sp);
 	if (w == NULL) {
-		cmd_error(ctx, "%s", cause);
+		cmd_error(ctx, "create window failed: %s", cause);
 		free(cause);
 		return CMD_ERROR;
 	}

@@ -2039,6 +2039,25 @@ void copy_mode_render(struct copy_mode *cm, const struct copy_mode_style *st, st
 	free(p.cp);
 }
 
+/* ---- the mouse ---- */
+
+void copy_mode_mouse_move(struct copy_mode *cm, unsigned x, unsigned y)
+{
+	if (y >= cm->rows)
+		y = cm->rows - 1;
+	if (x >= cm->cols)
+		x = cm->cols - 1;
+	cm_update_cursor(cm, x, y);
+}
+
+void copy_mode_mouse_drag_start(struct copy_mode *cm, unsigned x, unsigned y)
+{
+	cm->lineflag = CM_LINE_NONE;
+	cm->rectflag = 0;
+	copy_mode_mouse_move(cm, x, y);
+	cm_start_selection(cm);
+}
+
 /* ---- default key tables (tmux 3.3a, `list-keys -T copy-mode[-vi]`) ---- */
 
 #define CM_REPEAT(k) { k, "command-prompt -N -I " k " -p (repeat) { send-keys -N \"%%\" }" }

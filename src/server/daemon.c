@@ -27,14 +27,23 @@
 #include "server/control.h"
 #include "server/link.h"
 #include "server/pane.h"
+#include "server/prompt.h"
 #include "server/session.h"
 #include "server/window.h"
 
 /* A server nobody talks to after start (its command line died) goes. */
 #define DAEMON_IDLE_EXIT_SEC 10
+/* Out of descriptors, the listening socket is left alone this long: it
+ * stays readable while a peer waits, so watching it would spin. */
+#define DAEMON_ACCEPT_PAUSE_MS 250
 
 static struct event_base *base;
 static struct event *ev_tick;
+static struct event *ev_accept;
+static struct event *ev_accept_pause;
+/* Held open so that one more command can get in when the descriptors run
+ * out (kill-window, to make room); reopened once something closes. */
+static int spare_fd = -1;
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static int shutting_down;
 static struct buf config_errors;
@@ -114,6 +123,8 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	control_run_pending();
 	close_dead_panes();
+	if (spare_fd < 0)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	link_turn();
 	if (shutting_down || (session_count() == 0 && control_count() == 0))
 		event_base_loopexit(base, NULL);
@@ -124,12 +135,30 @@ static void idle_cb(evutil_socket_t fd, short what, void *arg)
 	daemon_wake();
 }
 
+static void accept_pause_cb(evutil_socket_t fd, short what, void *arg)
+{
+	event_add(ev_accept, NULL);
+}
+
 static void accept_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct timeval tv = { 0, DAEMON_ACCEPT_PAUSE_MS * 1000 };
 	int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	if (c >= 0)
+	if (c < 0 && (errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+		close(spare_fd);
+		spare_fd = -1;
+		c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	}
+	if (c >= 0) {
 		control_accept(c);
+		return;
+	}
+	if (errno == EMFILE || errno == ENFILE) {
+		log_debug("accept: %s; pausing", strerror(errno));
+		event_del(ev_accept);
+		evtimer_add(ev_accept_pause, &tv);
+	}
 }
 
 static void signal_cb(evutil_socket_t sig, short what, void *arg)
@@ -227,7 +256,7 @@ int daemon_run(const char *path, const char *config, int ready_fd)
 {
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT };
 	struct event *ev_sig[RMUX_NITEMS(sigs)];
-	struct event *ev_accept, *ev_idle;
+	struct event *ev_idle;
 	struct timeval idle = { DAEMON_IDLE_EXIT_SEC, 0 };
 	struct session *s;
 	size_t i;
@@ -255,6 +284,8 @@ int daemon_run(const char *path, const char *config, int ready_fd)
 	ev_tick = event_new(base, -1, 0, tick_cb, NULL);
 	ev_accept = event_new(base, lfd, EV_READ | EV_PERSIST, accept_cb, NULL);
 	event_add(ev_accept, NULL);
+	ev_accept_pause = evtimer_new(base, accept_pause_cb, NULL);
+	spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	for (i = 0; i < RMUX_NITEMS(sigs); i++) {
 		ev_sig[i] = evsignal_new(base, sigs[i], signal_cb, NULL);
 		event_add(ev_sig[i], NULL);
@@ -281,12 +312,18 @@ int daemon_run(const char *path, const char *config, int ready_fd)
 	for (i = 0; i < RMUX_NITEMS(sigs); i++)
 		event_free(ev_sig[i]);
 	event_free(ev_accept);
+	event_free(ev_accept_pause);
+	ev_accept = ev_accept_pause = NULL;
+	if (spare_fd >= 0)
+		close(spare_fd);
+	spare_fd = -1;
 	event_free(ev_idle);
 	event_free(ev_tick);
 	ev_tick = NULL;
 	event_base_free(base);
 	base = NULL;
 	buf_free(&config_errors);
+	prompt_free_history();
 	server_options_free();
 	return 0;
 }

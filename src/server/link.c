@@ -2,10 +2,12 @@
  * connection; a datagram's clear connection id picks the transport, which
  * authenticates it or drops it without a reply. Input events are applied
  * as they arrive, in order; views are rebuilt from the sessions on each
- * pass, which runs on the daemon's loop turns and on this module's timer:
- * the transport's next wakeup, or a short poll while connections exist
- * (pane output does not wake the daemon, so the poll notices it by the
- * grid stamps). */
+ * pass, which runs on the daemon's loop turns (pane output wakes the
+ * daemon) and on this module's timer: the transport's next wakeup, the
+ * echo acknowledgement's, and while anything moved lately the periodic
+ * full rebuild's (window names, the status clock). With no traffic the
+ * only wakeups left are the transport's heartbeats. See doc/PROTOCOL.md
+ * 8.2 for the echo_ack rule. */
 #include "server/link.h"
 
 #include <errno.h>
@@ -40,11 +42,17 @@
 #include "term/screen.h"
 #include "term/vt.h"
 
-/* Poll for pane output this often while anything moved in the last
- * LINK_BUSY_MS, else at the idle rate. */
-#define LINK_POLL_BUSY_MS 4
-#define LINK_POLL_IDLE_MS 25
-#define LINK_BUSY_MS 2000
+/* Full rebuilds on the timer go on this long after the last input or
+ * change; later ones ride on the heartbeats. */
+#define LINK_BUSY_MS 5000
+/* echo_ack: an input event is acknowledged this long after it was applied,
+ * or LINK_ECHO_QUIET_MS after the last output that followed its write
+ * (the client checks its predictions against the view at that point, so
+ * a quiet moment after the echo is a better point than a fixed delay). */
+#define LINK_ECHO_ACK_MS 50
+#define LINK_ECHO_QUIET_MS 5
+/* Batches of applied events awaiting their acknowledgement. */
+#define LINK_ECHO_MAX 64
 /* Datagrams read per callback: a flood must not starve the panes. */
 #define LINK_READ_BURST 256
 #define LINK_PACKET_MAX 65536
@@ -67,6 +75,16 @@ struct link_conn {
 	uint64_t activity;  /* last input: window-size latest follows it */
 	uint64_t gone_at;   /* when its session went, or 0 */
 	int force;          /* rebuild the view in full on the next pass */
+	/* Applied events not yet in echo_ack: the newest of each batch, when
+	 * it was applied, whether output followed its write. */
+	struct {
+		uint64_t num;
+		uint64_t at;
+		int armed;      /* a pass after the one that applied it ran */
+		int seen;
+	} echo[LINK_ECHO_MAX];
+	size_t necho;
+	uint64_t output_at; /* the last pass that saw the session change */
 	struct link_conn *next;
 };
 
@@ -211,58 +229,14 @@ static void apply_paste(struct pane *p, const uint8_t *data, size_t len)
 		pane_write(p, "\033[201~", 6);
 }
 
-/* A click selects the pane under it; a pane that asked for SGR mouse
- * reports gets the event in its own coordinates. */
+/* The key path maps the event to the layout and the status line, as the
+ * client sees them at its size. */
 static void apply_mouse(struct link_conn *c, struct session *s, const struct input_event *ev)
 {
-	const struct view *v = transport_current_state(c->t);
-	struct window *w = s->cur;
+	struct keys_mouse_event me = { ev->kind, ev->button, ev->x, ev->y, ev->mods,
+		c->sized ? c->cols : LINK_DEFAULT_COLS, c->sized ? c->rows : LINK_DEFAULT_ROWS };
 
-	for (size_t i = 0; i < v->npanes; i++) {
-		const struct view_pane *vp = &v->pane[i];
-		struct pane *p;
-		const struct screen *scr;
-		unsigned px, py, b;
-		char seq[64];
-		int n;
-
-		if (ev->x < vp->x || ev->x >= vp->x + vp->cols || ev->y < vp->y ||
-		    ev->y >= vp->y + vp->rows)
-			continue;
-		p = pane_find((int)vp->id);
-		if (p == NULL || p->window != w)
-			return;
-		if (ev->kind == INPUT_MOUSE_PRESS && w->active != p)
-			window_set_active(w, p);
-		scr = vt_screen(p->vt);
-		if (p->copy != NULL || !(scr->modes & MODE_MOUSE_ANY_MASK) ||
-		    !(scr->modes & MODE_MOUSE_SGR))
-			return;
-		if (ev->kind == INPUT_MOUSE_MOVE && !(scr->modes & MODE_MOUSE_ANY))
-			return;
-		if (ev->kind == INPUT_MOUSE_DRAG &&
-		    !(scr->modes & (MODE_MOUSE_BUTTON | MODE_MOUSE_ANY)))
-			return;
-		px = ev->x - vp->x + 1;
-		py = ev->y - vp->y + 1;
-		b = ev->button & 3;
-		if (ev->kind == INPUT_MOUSE_WHEEL)
-			b = 64 + (ev->button & 3);
-		else if (ev->kind == INPUT_MOUSE_DRAG)
-			b += 32;
-		else if (ev->kind == INPUT_MOUSE_MOVE)
-			b = 35;
-		if (ev->mods & INPUT_MOD_SHIFT)
-			b |= 4;
-		if (ev->mods & INPUT_MOD_META)
-			b |= 8;
-		if (ev->mods & INPUT_MOD_CTRL)
-			b |= 16;
-		n = snprintf(seq, sizeof seq, "\033[<%u;%u;%u%c", b, px, py,
-		    ev->kind == INPUT_MOUSE_RELEASE ? 'm' : 'M');
-		pane_write(p, seq, (size_t)n);
-		return;
-	}
+	keys_mouse(s, &me);
 }
 
 /* A client-side command: run as if typed in the active pane. */
@@ -345,6 +319,8 @@ static void apply_event(struct link_conn *c, const struct input_event *ev)
 	}
 }
 
+static void echo_add(struct link_conn *c, uint64_t now);
+
 /* The events that arrived since the last call, each applied once. */
 static void apply_input(struct link_conn *c, uint64_t now)
 {
@@ -375,9 +351,83 @@ static void apply_input(struct link_conn *c, uint64_t now)
 	s = session_find_id(c->session_id);
 	if (s != NULL)
 		resize_session(s);
-	view_set_echo_ack(transport_current_state(c->t), c->applied);
+	echo_add(c, now);
 	c->force = 1;
 	last_busy = now;
+}
+
+/* ---- echo acknowledgement ---- */
+
+static void echo_add(struct link_conn *c, uint64_t now)
+{
+	size_t n = c->necho;
+
+	if (n > 0 && c->echo[n - 1].num >= c->applied)
+		return;
+	/* Out of room or in the same millisecond: the newest batch takes
+	 * these events too and is acknowledged later, never sooner. */
+	if (n == LINK_ECHO_MAX || (n > 0 && c->echo[n - 1].at == now && !c->echo[n - 1].armed)) {
+		c->echo[n - 1].num = c->applied;
+		c->echo[n - 1].at = now;
+		c->echo[n - 1].armed = 0;
+		c->echo[n - 1].seen = 0;
+		return;
+	}
+	c->echo[n].num = c->applied;
+	c->echo[n].at = now;
+	c->echo[n].armed = 0;
+	c->echo[n].seen = 0;
+	c->necho++;
+}
+
+/* Whether the writes of the events applied so far have reached the
+ * active pane's program: output read before that cannot be their echo. */
+static int writes_flushed(struct session *s)
+{
+	struct pane *p = s != NULL && s->cur != NULL ? s->cur->active : NULL;
+
+	return p == NULL || p->out.len == 0;
+}
+
+/* After a pass built the view at NOW (OUTPUT: the session changed):
+ * move echo_ack to the newest batch that is due. Returns the time the
+ * next one is due, or TRANSPORT_NEVER. */
+static uint64_t echo_update(struct link_conn *c, struct session *s, int output, uint64_t now)
+{
+	uint64_t wake = TRANSPORT_NEVER, ack = 0;
+	size_t i, done = 0;
+
+	if (output) {
+		int flushed = writes_flushed(s);
+
+		c->output_at = now;
+		for (i = 0; i < c->necho && flushed; i++) {
+			if (c->echo[i].armed)
+				c->echo[i].seen = 1;
+		}
+	}
+	for (i = 0; i < c->necho; i++)
+		c->echo[i].armed = 1;
+	/* Batches are in order and a newer one is never seen before an older
+	 * one, so the acknowledged ones are a prefix. */
+	for (i = 0; i < c->necho; i++) {
+		if (now - c->echo[i].at < LINK_ECHO_ACK_MS &&
+		    (!c->echo[i].seen || now - c->output_at < LINK_ECHO_QUIET_MS))
+			break;
+		ack = c->echo[i].num;
+		done++;
+	}
+	if (done > 0) {
+		memmove(&c->echo[0], &c->echo[done], (c->necho - done) * sizeof c->echo[0]);
+		c->necho -= done;
+		view_set_echo_ack(transport_current_state(c->t), ack);
+	}
+	if (c->necho > 0) {
+		wake = c->echo[0].at + LINK_ECHO_ACK_MS;
+		if (c->echo[0].seen)
+			wake = RMUX_MIN(wake, c->output_at + LINK_ECHO_QUIET_MS);
+	}
+	return wake;
 }
 
 /* ---- the pass ---- */
@@ -385,14 +435,19 @@ static void apply_input(struct link_conn *c, uint64_t now)
 static void schedule(uint64_t now, uint64_t wake)
 {
 	struct timeval tv;
-	uint64_t poll, ms;
+	uint64_t ms;
 
 	if (nconns == 0) {
 		evtimer_del(ev_timer);
 		return;
 	}
-	poll = now - last_busy < LINK_BUSY_MS ? LINK_POLL_BUSY_MS : LINK_POLL_IDLE_MS;
-	ms = wake <= now ? 0 : RMUX_MIN(wake - now, poll);
+	if (now - last_busy < LINK_BUSY_MS)
+		wake = RMUX_MIN(wake, now + VIEW_BUILD_FULL_MS);
+	if (wake == TRANSPORT_NEVER) {
+		evtimer_del(ev_timer);
+		return;
+	}
+	ms = wake <= now ? 0 : wake - now;
 	tv.tv_sec = (time_t)(ms / 1000);
 	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
 	evtimer_add(ev_timer, &tv);
@@ -443,6 +498,8 @@ static void pass(uint64_t now)
 		c->force = 0;
 		if (changed == 2)
 			last_busy = now;
+		w = echo_update(c, s, changed == 2, now);
+		wake = RMUX_MIN(wake, w);
 		w = transport_tick(c->t, now);
 		conn_send(c, now);
 		wake = RMUX_MIN(wake, w);

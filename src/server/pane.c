@@ -14,12 +14,16 @@
 
 #include <event2/event.h>
 
+#include "common/base64.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
+#include "server/cmd_buffer.h"
 #include "server/cmd_parse.h"
 #include "server/daemon.h"
 #include "server/options.h"
+#include "server/paste.h"
+#include "server/session.h"
 #include "server/window.h"
 #include "server/copy_mode.h"
 #include "term/vt.h"
@@ -48,15 +52,65 @@ struct pane *pane_first(void)
 	return all_panes;
 }
 
+void pane_set_clipboard(struct pane *p, const char *sel, const void *data, size_t len)
+{
+	p->clipboards++;
+	if (p->window != NULL && p->window->session != NULL)
+		session_set_clipboard(p->window->session, sel, data, len);
+	daemon_wake();
+}
+
+/* One OSC 52 entry "selection;base64" from the emulator. */
+static void pane_clipboard_entry(struct pane *p, const char *entry, size_t len, int on)
+{
+	const char *semi = memchr(entry, ';', len);
+	char sel[PANE_CLIP_SEL_MAX + 1];
+	size_t slen, blen;
+	uint8_t *data;
+	long n;
+
+	if (semi == NULL)
+		return;
+	slen = (size_t)(semi - entry);
+	if (slen > PANE_CLIP_SEL_MAX)
+		slen = PANE_CLIP_SEL_MAX;
+	memcpy(sel, entry, slen);
+	sel[slen] = '\0';
+	blen = len - (size_t)(semi + 1 - entry);
+	data = xmalloc(blen / 4 * 3 + 4);
+	n = base64_decode(semi + 1, blen, data, blen / 4 * 3 + 4);
+	/* A program's bad base64 is dropped, as a terminal would. */
+	if (n >= 0) {
+		pane_set_clipboard(p, sel, data, (size_t)n);
+		if (on && n > 0)
+			paste_add(cmd_buffer_store(), data, (size_t)n);
+	}
+	free(data);
+}
+
 static void pane_flush_replies(struct pane *p)
 {
 	struct screen *s = vt_screen(p->vt);
+	long long mode;
+	size_t off = 0;
 
 	if (s->replies.len > 0) {
 		pane_write(p, s->replies.data, s->replies.len);
 		buf_reset(&s->replies);
 	}
-	/* OSC 52 goes to attached clients; there are none yet. */
+	if (s->clipboard.len == 0)
+		return;
+	/* set-clipboard: off drops, external forwards to the clients, on
+	 * also keeps a paste buffer. */
+	mode = options_get_number(global_options, "set-clipboard");
+	while (mode > 0 && off < s->clipboard.len) {
+		const char *e = (const char *)s->clipboard.data + off;
+		const char *nl = memchr(e, '\n', s->clipboard.len - off);
+		size_t len = nl != NULL ? (size_t)(nl - e) : s->clipboard.len - off;
+
+		pane_clipboard_entry(p, e, len, mode == 2);
+		off += len + 1;
+	}
 	buf_reset(&s->clipboard);
 }
 
@@ -84,6 +138,10 @@ static void pane_read(struct pane *p, size_t limit)
 		daemon_wake();
 		break;
 	}
+	/* The screen changed: the link's pass should look at it this turn
+	 * rather than on a poll. */
+	if (total > 0)
+		daemon_wake();
 	pane_flush_replies(p);
 }
 
@@ -153,7 +211,7 @@ static int pane_spawn(struct pane *p, struct pty_spawn *sp, char **cause)
 	rc = pty_spawn(sp, &p->fd, &p->pid, p->tty, sizeof p->tty);
 	sp->env = saved;
 	if (rc != 0) {
-		*cause = xasprintf("create pane failed: %s", strerror(errno));
+		*cause = xasprintf("fork failed: %s", strerror(errno));
 		p->fd = -1;
 		return -1;
 	}

@@ -8,6 +8,7 @@
 
 #include "common/xmalloc.h"
 #include "server/options.h"
+#include "server/prompt.h"
 #include "server/pty.h"
 #include "server/window.h"
 
@@ -191,6 +192,8 @@ void session_destroy(struct session *s)
 		next = w->next;
 		window_free(w);
 	}
+	prompt_free(s);
+	free(s->clip);
 	options_free(s->options);
 	free(s->name);
 	free(s);
@@ -304,4 +307,29 @@ unsigned session_nwindows(const struct session *s)
 int session_peek_next_id(void)
 {
 	return next_session_id;
+}
+
+uint32_t session_clipboard(const struct session *s, const char **sel, const uint8_t **data,
+    size_t *len)
+{
+	if (sel != NULL)
+		*sel = s->clip_sel;
+	if (data != NULL)
+		*data = s->clip;
+	if (len != NULL)
+		*len = s->cliplen;
+	return s->clipboards;
+}
+
+void session_set_clipboard(struct session *s, const char *sel, const void *data, size_t len)
+{
+	snprintf(s->clip_sel, sizeof s->clip_sel, "%s", sel != NULL && *sel != '\0' ? sel : "c");
+	free(s->clip);
+	s->clip = NULL;
+	if (len > 0) {
+		s->clip = xmalloc(len);
+		memcpy(s->clip, data, len);
+	}
+	s->cliplen = len;
+	s->clipboards++;
 }

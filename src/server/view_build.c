@@ -21,6 +21,7 @@
 #include "server/layout.h"
 #include "server/options.h"
 #include "server/pane.h"
+#include "server/prompt.h"
 #include "server/session.h"
 #include "server/status.h"
 #include "server/window.h"
@@ -104,6 +105,8 @@ static uint64_t signature(struct session *s, unsigned cols, unsigned rows)
 	h = mix(h, (uint64_t)s->id);
 	h = mix(h, (uint64_t)(uintptr_t)s->cur);
 	h = mix(h, (uint64_t)(uintptr_t)s->last);
+	h = mix(h, prompt_serial(s));
+	h = mix(h, session_clipboard(s, NULL, NULL, NULL));
 	for (w = s->windows; w != NULL; w = w->next) {
 		h = mix(h, (uint64_t)w->id);
 		h = mix(h, (uint64_t)w->index);
@@ -529,7 +532,7 @@ int view_build_update(struct view_build *vb, struct view *v, struct session *s, 
 	sig = signature(s, cols, rows);
 	if (!force && vb->built && sig == vb->signature && now - vb->last_full < VIEW_BUILD_FULL_MS)
 		return 0;
-	changed = force || !vb->built || sig != vb->signature ? 2 : 1;
+	changed = !vb->built || sig != vb->signature ? 2 : 1;
 	vb->built = 1;
 	vb->signature = sig;
 	vb->last_full = now;
@@ -576,6 +579,16 @@ int view_build_update(struct view_build *vb, struct view *v, struct session *s, 
 	if (strcmp(v->key_table, table) != 0)
 		view_set_key_table(v, table);
 	count_bells(vb, s);
+	prompt_view(v, s);
+	{
+		const char *sel;
+		const uint8_t *clip;
+		size_t cliplen;
+		uint32_t nclip = session_clipboard(s, &sel, &clip, &cliplen);
+
+		if (v->clipboards != nclip)
+			view_set_clipboard(v, nclip, sel, clip, cliplen);
+	}
 	if (v->bells != vb->bell_total)
 		view_set_bells(v, vb->bell_total);
 	return changed;

@@ -161,6 +161,10 @@ struct pane *window_split(struct window *w, struct pane *pane, int type, int siz
 	sp->sy = g.sy;
 	p = pane_create(w, sp, history_limit_of(w), cause);
 	if (p == NULL) {
+		char *full = xasprintf("create pane failed: %s", *cause);
+
+		free(*cause);
+		*cause = full;
 		layout_remove(w->layout, id);
 		window_apply_layout(w);
 		return NULL;

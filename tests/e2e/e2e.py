@@ -149,6 +149,27 @@ def case_environment():
     expect(cmd == "cat\n", "pane_current_command %r" % cmd)
 
 
+def case_environment_inherit():
+    """Panes get the environment the server started with, PS1 included,
+    as tmux 3.3a gives it (both run side by side here)."""
+    tname = "rmuxe2e%d" % os.getpid()
+    env = dict(ENV, PS1="prompt$ ", RMUX_E2E_VAR="from-start")
+    script = 'echo "[${PS1-unset}] [${RMUX_E2E_VAR-unset}]"; exec cat'
+    try:
+        subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null", "new-session", "-d", "-s", "v",
+                        script], env=env, check=True, timeout=60)
+        subprocess.run(["tmux", "-L", tname, "-f", "/dev/null", "new-session", "-d", "-s", "v",
+                        script], env=env, check=True, timeout=60)
+        ours = wait_for("rmux pane output", lambda: (
+            lambda t: t if "]" in t else None)(rmux("capture-pane", "-p", "-t", "v").stdout))
+        theirs = wait_for("tmux pane output", lambda: (
+            lambda t: t if "]" in t else None)(tmux(tname, "capture-pane", "-p", "-t", "v").stdout))
+        expect(ours.split("\n")[0] == theirs.split("\n")[0] == "[prompt$ ] [from-start]",
+               "rmux %r tmux %r" % (ours.split("\n")[0], theirs.split("\n")[0]))
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
 def case_history():
     """seq 1 100000 with a big history: capture -S - -E - has every line in order."""
     rmux("new-session", "-d", "-s", "h", "-x", "80", "-y", "24", "cat")
@@ -597,7 +618,299 @@ def case_garbage():
     idle.close()
 
 
+# ---- messages, the prompt, clipboard, descriptors ----
+
+OUTERS = []
+
+
+def outer(name, command, x=80, y=24):
+    """A detached tmux server NAME whose one pane runs COMMAND: the screen a
+    person would see, read back with capture-pane."""
+    OUTERS.append(name)
+    subprocess.run(["tmux", "-L", name, "-f", "/dev/null", "new-session", "-d", "-x", str(x),
+                    "-y", str(y), command], env=ENV, check=True, timeout=60)
+    subprocess.run(["tmux", "-L", name, "set", "-g", "status", "off"], env=ENV, check=True)
+
+
+def outer_cmd(name, *args):
+    return subprocess.run(["tmux", "-L", name] + list(args), env=ENV, capture_output=True,
+                          text=True, timeout=60).stdout
+
+
+def outer_row(name, y, escapes=True):
+    flags = ["-p", "-e"] if escapes else ["-p"]
+    return outer_cmd(name, "capture-pane", *flags).split("\n")[y]
+
+
+def msg():
+    return rmux("display-message", "-p", "-t", "m", "#{client_message}").stdout[:-1]
+
+
+def prompt_state():
+    return rmux("display-message", "-p", "-t", "m",
+                "#{client_prompt}|#{client_prompt_input}|#{client_prompt_cursor}").stdout[:-1]
+
+
+def case_messages():
+    """display-message without -p goes to the session's message line for
+    display-time or -d ms (0: until a key, which then goes on to the pane);
+    errors of commands typed at the prompt show there, capitalised."""
+    rmux("new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "cat")
+    p = rmux("display-message", "-t", "m", "-d", "0", "hello #{session_name}")
+    expect(p.stdout == "" and msg() == "hello m", "message %r / %r" % (p.stdout, msg()))
+    expect(rmux("display-message", "-p", "-t", "m", "x").stdout == "x\n", "-p prints")
+    expect(msg() == "hello m", "-p leaves the message alone")
+    rmux("send-keys", "-t", "m", "z")
+    expect(msg() == "", "a key clears the message: %r" % msg())
+    wait_for("key reached the pane", lambda: "z" in rmux("capture-pane", "-p", "-t", "m").stdout)
+    rmux("display-message", "-t", "m", "-d", "200", "short")
+    wait_for("-d message expires", lambda: msg() == "")
+    rmux("set-option", "-g", "display-time", "300")
+    rmux("display-message", "-t", "m", "timed")
+    wait_for("display-time message expires", lambda: msg() == "")
+    p = rmux("display-message", "-t", "m", "-d", "x", "bad", check=False)
+    expect(p.returncode == 1 and "delay" in p.stderr, "bad -d: %r" % p.stderr)
+    # An error from the prompt: tmux's message with its first letter up.
+    rmux("send-keys", "-t", "m", "C-b", ":", "nosuchcmd arg", "Enter")
+    expect(msg() == "Unknown command: nosuchcmd", "prompt error %r" % msg())
+    rmux("send-keys", "-t", "m", "C-b", ":", "select-window -t :7", "Enter")
+    expect(msg() == "Can't find window: 7", "prompt error %r" % msg())
+    rmux("send-keys", "-t", "m", "C-b", ":", "display -d 0 'ran #{window_index}'", "Enter")
+    expect(msg() == "ran 0", "display from the prompt %r" % msg())
+
+
+def case_prompt():
+    """command-prompt and confirm-before: emacs editing keys, history,
+    templates with %% and %1 %2, -I, -p, -1; tmux's default bindings."""
+    rmux("new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "cat")
+    rmux("send-keys", "-t", "m", "C-b", ":")
+    expect(prompt_state() == ":||0", "empty prompt %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "abc def", "C-a", "C-f", "C-d", "X", "End", "BSpace", "Home",
+         "Right", "Right", "C-k")
+    expect(prompt_state() == ":|aX|2", "editing %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "C-y", "C-e", " one two", "C-w")
+    expect(prompt_state() == ":|aXc de one |11", "yank and C-w %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "C-b", "C-b", "C-h", "Left", "C-u")
+    expect(prompt_state() == ":||0", "C-u %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "Escape")
+    expect(prompt_state() == "||", "Escape cancels %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "C-b", ":", "rename-window one", "Enter")
+    rmux("send-keys", "-t", "m", "C-b", ":", "rename-window two", "Enter")
+    names = rmux("list-windows", "-t", "m", "-F", "#{window_name}").stdout
+    expect(names == "two\n", "commands ran: %r" % names)
+    rmux("send-keys", "-t", "m", "C-b", ":", "Up")
+    expect(prompt_state() == ":|rename-window two|17", "history %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "Up", "Up")
+    expect(prompt_state() == ":|rename-window one|17", "older %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "Down", "Down")
+    expect(prompt_state() == ":||0", "newest is empty %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "C-c")
+    # The default bindings: prefix $ and , open prompts with -I and a template.
+    rmux("send-keys", "-t", "m", "C-b", "$")
+    expect(prompt_state() == "(rename-session) |m|1", "prefix $ %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "C-u", "sess2", "Enter")
+    expect(rmux("ls", "-F", "#{session_name}").stdout == "sess2\n", "session renamed")
+    rmux("rename-session", "-t", "sess2", "m")
+    rmux("send-keys", "-t", "m", "C-b", ",", "C-u", "a b;c", "Enter")
+    names = rmux("list-windows", "-t", "m", "-F", "#{window_name}").stdout
+    expect(names == "a b;c\n", "quoted %%%% %r" % names)
+    # Several prompts fill %1 and %2 in turn.
+    rmux("command-prompt", "-t", "m", "-p", "first,second", "-I", "x,y",
+         "rename-window '%1-%2'")
+    expect(prompt_state() == "first |x|1", "first prompt %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "1", "Enter")
+    expect(prompt_state() == "second |y|1", "second prompt %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "2", "Enter")
+    names = rmux("list-windows", "-t", "m", "-F", "#{window_name}").stdout
+    expect(names == "x1-y2\n", "two answers %r" % names)
+    rmux("command-prompt", "-t", "m", "-1", "-p", "key", "rename-window 'k%%'")
+    rmux("send-keys", "-t", "m", "q")
+    names = rmux("list-windows", "-t", "m", "-F", "#{window_name}").stdout
+    expect(names == "kq\n" and prompt_state() == "||", "one-key prompt %r" % names)
+    # confirm-before: prefix x asks as tmux does; n keeps, y kills.
+    rmux("split-window", "-t", "m", "cat")
+    rmux("send-keys", "-t", "m", "C-b", "x")
+    expect(prompt_state() == "kill-pane 1? (y/n) ||0", "confirm %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "n")
+    expect(rmux("display-message", "-p", "-t", "m", "#{window_panes}").stdout == "2\n",
+           "n keeps the pane")
+    rmux("send-keys", "-t", "m", "C-b", "x", "y")
+    expect(rmux("display-message", "-p", "-t", "m", "#{window_panes}").stdout == "1\n",
+           "y kills the pane")
+    rmux("new-window", "-t", "m", "-n", "w2", "cat")
+    rmux("send-keys", "-t", "m", "C-b", "&")
+    expect(prompt_state() == "kill-window w2? (y/n) ||0", "prefix & %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "Y")
+    expect(rmux("display-message", "-p", "-t", "m", "#{session_windows}").stdout == "1\n",
+           "Y kills the window")
+    p = rmux("confirm-before", "-t", "m", check=False)
+    expect(p.returncode == 1 and "too few" in p.stderr, "confirm-before needs a command")
+    rmux("confirm-before", "-t", "m", "rename-window conf")
+    expect(prompt_state() == "Confirm 'rename-window conf'? (y/n) ||0",
+           "default confirm prompt %r" % prompt_state())
+    rmux("send-keys", "-t", "m", "y")
+    names = rmux("list-windows", "-t", "m", "-F", "#{window_name}").stdout
+    expect(names == "conf\n", "confirmed %r" % names)
+    # Keys typed while no prompt is open still reach the pane.
+    rmux("send-keys", "-t", "m", "after", "Enter")
+    wait_for("pane input", lambda: "after" in rmux("capture-pane", "-p", "-t", "m").stdout)
+
+
+def case_message_view():
+    """What a person sees: an rmux client and a tmux client side by side in
+    an outer tmux; the message line, the prompt and the confirm prompt are
+    drawn alike (text, message-style, reverse cursor cell); the error of a
+    key binding shows on the message line."""
+    tname = "rmuxe2e%d" % os.getpid()
+    out_r, out_t = "outr%d" % os.getpid(), "outt%d" % os.getpid()
+    try:
+        rmux("new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "cat")
+        rmux("bind-key", "-n", "F5", "select-window", "-t", ":9")
+        tmux(tname, "new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "cat")
+        outer(out_r, "%s -L %s -f /dev/null attach -t m" % (RMUX, NAME))
+        outer(out_t, "env -u TMUX tmux -L %s -f /dev/null attach -t m" % tname)
+        for o in (out_r, out_t):
+            wait_for("client up in " + o, lambda: "[m]" in outer_row(o, 23, False))
+
+        def same(what, prep_r, prep_t, check):
+            prep_r()
+            prep_t()
+            rows = [None, None]
+
+            def both():
+                rows[0], rows[1] = outer_row(out_r, 23), outer_row(out_t, 23)
+                return check(rows[1]) and rows[0] == rows[1]
+            try:
+                wait_for(what, both, limit=15)
+            except AssertionError:
+                raise AssertionError("%s differs:\nrmux %r\ntmux %r" % (what, rows[0], rows[1]))
+
+        same("message", lambda: rmux("display-message", "-d", "0", "-t", "m", "hello world"),
+             lambda: tmux(tname, "display-message", "-d", "0", "hello world"),
+             lambda r: "hello world" in r)
+        for o in (out_r, out_t):
+            outer_cmd(o, "send-keys", "C-b", ":")
+            outer_cmd(o, "send-keys", "abc", "Left")
+        same("prompt", lambda: None, lambda: None, lambda r: ":ab" in r)
+        for o in (out_r, out_t):
+            outer_cmd(o, "send-keys", "C-c")
+        time.sleep(0.6)  # escape-time of the inner tmux
+        for o in (out_r, out_t):
+            outer_cmd(o, "send-keys", "C-b", "x")
+        same("confirm", lambda: None, lambda: None, lambda r: "(y/n)" in r)
+        for o in (out_r, out_t):
+            outer_cmd(o, "send-keys", "n")
+        # A failing binding: its error on the message line.
+        outer_cmd(out_r, "send-keys", "F5")
+        wait_for("binding error shown", lambda: "Can't find window: 9" in
+                 outer_row(out_r, 23, False))
+        expect(msg() == "Can't find window: 9", "message %r" % msg())
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
+def case_clipboard():
+    """OSC 52 from a pane: set-clipboard on makes a paste buffer and the
+    attached client sets its terminal's clipboard (here an outer tmux with
+    set-clipboard on, which makes a buffer of it); external forwards only;
+    off drops it."""
+    out = "outc%d" % os.getpid()
+    rmux("new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "cat")
+    outer(out, "%s -L %s -f /dev/null attach -t m" % (RMUX, NAME))
+    subprocess.run(["tmux", "-L", out, "set", "-g", "set-clipboard", "on"], env=ENV, check=True)
+    wait_for("client up", lambda: "[m]" in outer_row(out, 23, False))
+
+    def osc52(text):
+        import base64
+        data = base64.b64encode(text.encode()).decode()
+        rmux("send-keys", "-t", "m", "-l", "\033]52;c;%s\007" % data)
+        # cat echoes the sequence back to the pane's output as typed.
+        rmux("send-keys", "-t", "m", "C-j")
+
+    def buffers():
+        return rmux("list-buffers", "-F", "#{buffer_sample}").stdout.split("\n")[:-1]
+
+    def outer_buffer():
+        return outer_cmd(out, "show-buffer")
+
+    rmux("set-option", "-g", "set-clipboard", "on")
+    osc52("first copy")
+    wait_for("paste buffer from OSC 52", lambda: "first copy" in buffers())
+    wait_for("outer terminal's clipboard", lambda: outer_buffer() == "first copy")
+    rmux("set-option", "-g", "set-clipboard", "external")
+    osc52("second")
+    wait_for("forwarded with external", lambda: outer_buffer() == "second")
+    expect("second" not in buffers(), "external made a buffer: %r" % buffers())
+    rmux("set-option", "-g", "set-clipboard", "off")
+    osc52("third")
+    rmux("set-option", "-g", "set-clipboard", "external")
+    osc52("fourth")
+    wait_for("forwarded again", lambda: outer_buffer() == "fourth")
+    expect("third" not in buffers(), "off made a buffer")
+    listed = outer_cmd(out, "list-buffers", "-F", "#{buffer_sample}").split("\n")
+    expect("third" not in listed, "off forwarded: %r" % listed)
+
+
+def case_fd_exhaustion():
+    """A daemon out of file descriptors: new-window and split-window fail
+    with tmux's message, existing panes carry on, waiting command lines do
+    not make it spin on accept(), and room made by kill-window is used."""
+    subprocess.run(["sh", "-c", 'ulimit -n 48; exec "$0" -L "$1" -f /dev/null new-session -d '
+                    '-s m -x 80 -y 24 cat', RMUX, NAME], env=ENV, check=True, timeout=60)
+    spid = int(rmux("display-message", "-p", "#{pid}").stdout)
+    for i in range(60):
+        p = rmux("new-window", "-d", "-t", "m", "cat", check=False)
+        if p.returncode != 0:
+            break
+    expect(p.returncode == 1 and
+           p.stderr == "create window failed: fork failed: Too many open files\n",
+           "new-window: %r" % p.stderr)
+    p = rmux("split-window", "-d", "-t", "m:0", "cat", check=False)
+    expect(p.returncode == 1 and
+           p.stderr == "create pane failed: fork failed: Too many open files\n",
+           "split-window: %r" % p.stderr)
+    expect(rmux("display-message", "-p", "-t", "m:0", "#{window_panes}").stdout == "1\n",
+           "the failed split left no pane")
+    # The panes there still work.
+    rmux("send-keys", "-t", "m:0", "still alive", "Enter")
+    wait_for("old pane echoes", lambda: "still alive" in
+             rmux("capture-pane", "-p", "-t", "m:0").stdout)
+    # Hold connections until accept() itself fails; then a command line
+    # waiting in the backlog must not make the daemon spin.
+    path = os.path.join(SOCKDIR, NAME)
+    held = []
+    for _ in range(40):
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.connect(path)
+        held.append(c)
+    time.sleep(0.5)
+
+    def cpu():
+        f = open("/proc/%d/stat" % spid).read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+    waiting = subprocess.Popen([RMUX, "-L", NAME, "display-message", "-p", "served"], env=ENV,
+                               stdout=subprocess.PIPE, text=True)
+    time.sleep(0.3)
+    before, t0 = cpu(), time.monotonic()
+    time.sleep(2.0)
+    used, spent = cpu() - before, time.monotonic() - t0
+    expect(used < 0.5 * spent, "daemon busy at EMFILE: %.2fs cpu in %.2fs" % (used, spent))
+    for c in held:
+        c.close()
+    out, _ = waiting.communicate(timeout=30)
+    expect(out == "served\n", "waiting command served: %r" % out)
+    # Make room: the next window works.
+    wins = rmux("list-windows", "-t", "m", "-F", "#{window_index}").stdout.split()
+    for w in wins[1:]:
+        rmux("kill-window", "-t", "m:" + w)
+    rmux("new-window", "-t", "m", "cat")
+    expect(server_alive(), "server alive")
+
+
 def cleanup():
+    for o in OUTERS:
+        subprocess.run(["tmux", "-L", o, "kill-server"], capture_output=True)
     subprocess.run([RMUX, "-L", NAME, "kill-server"], env=ENV, capture_output=True)
     if os.path.isdir(SOCKDIR):
         os.chmod(SOCKDIR, 0o700)

@@ -353,7 +353,118 @@ def case_keys_split():
     expect(nw == "1\n", "unbound c made a window: %r" % nw)
 
 
+OUTER = "outer%d" % os.getpid()
+
+
+def outer(*args):
+    p = subprocess.run(["tmux", "-L", OUTER, "-f", "/dev/null"] + list(args),
+                       capture_output=True, text=True, timeout=60, env=ENV)
+    if p.returncode != 0:
+        raise AssertionError("outer tmux %s failed: %s" % (args, p.stderr))
+    return p.stdout
+
+
+# Presses of one button closer than this are double and triple clicks.
+CLICK_S = 0.4
+
+
+def click(b, x, y):
+    """Press and release, after a pause that makes it a single click."""
+    time.sleep(CLICK_S)
+    mouse(b, x, y)
+    mouse(b, x, y, "m")
+
+
+def mouse(b, x, y, final="M"):
+    """An SGR mouse report typed into the outer pane (cells from 0)."""
+    seq = "\x1b[<%d;%d;%d%s" % (b, x + 1, y + 1, final)
+    outer("send-keys", "-H", *["%02x" % c for c in seq.encode()])
+
+
+def fmt(target, f):
+    return rmux("display-message", "-p", "-t", target, f).stdout.strip()
+
+
+def geometry(target):
+    return [int(v) for v in fmt(target, "#{pane_left} #{pane_top} #{pane_width}").split()]
+
+
+def in_copy_mode(target):
+    """send-keys -X fails outside copy mode; history-top moves nothing visible here."""
+    return rmux("send-keys", "-t", target, "-X", "refresh-from-pane",
+                check=False).returncode == 0
+
+
+def case_mouse():
+    """The mouse through an attached client: clicks select panes and windows,
+    a program that asked for mouse reports gets them in its own coordinates,
+    the wheel enters copy mode, a border drag resizes; with the mouse option
+    off the click reaches only a program that asked for it."""
+    rmux("new-session", "-d", "-s", "m", "-x", "80", "-y", "23")
+    rmux("set", "-g", "mouse", "on")
+    outer("new-session", "-d", "-x", "80", "-y", "24", "/bin/sh")
+    outer("set", "-g", "status", "off")
+    outer("send-keys", "-l", "%s -L %s -f /dev/null attach -t m" % (RMUX, NAME))
+    outer("send-keys", "Enter")
+    wait_for("client", lambda: outer("capture-pane", "-p").split("\n")[23].startswith("[m]"))
+    rmux("split-window", "-h", "-t", "m", "sh")
+    left = rmux("display-message", "-p", "-t", "m:0.0", "#{pane_id}").stdout.strip()
+    right = rmux("display-message", "-p", "-t", "m:0.1", "#{pane_id}").stdout.strip()
+    lx, ly, lw = geometry(left)
+    rx, ry, rw = geometry(right)
+    expect(fmt("m", "#{pane_id}") == right, "the new pane is active")
+    # A click in the left pane selects it (MouseDown1Pane: select-pane -t =).
+    click(0, lx + 3, ly + 2)
+    wait_for("left pane active", lambda: fmt("m", "#{pane_id}") == left)
+    # A program asking for SGR reports gets the click at its own cell (1-based).
+    rmux("send-keys", "-t", right, "printf '\\033[?1000h\\033[?1006h'; cat -v", "Enter")
+    wait_for("mouse mode", lambda: fmt(right, "#{mouse_sgr_flag}") in ("1", ""))
+    time.sleep(0.5)
+    click(0, rx + 4, ry + 6)
+    rmux("send-keys", "-t", right, "Enter")
+    want = "^[[<0;5;7M^[[<0;5;7m"
+    wait_for("report in the pane", lambda: screen_has(rmux, right, want))
+    expect(fmt("m", "#{pane_id}") == right, "the click selected the right pane")
+    rmux("send-keys", "-t", right, "C-c")
+    # The wheel over a shell enters copy mode (WheelUpPane: copy-mode -e).
+    expect(not in_copy_mode(left), "left pane in copy mode before the wheel")
+    mouse(64, lx + 2, ly + 2)
+    wait_for("copy mode after the wheel", lambda: in_copy_mode(left))
+    rmux("send-keys", "-t", left, "-X", "cancel")
+    # Dragging the border between the panes 5 cells left resizes them.
+    bx = lx + lw
+    time.sleep(CLICK_S)
+    mouse(0, bx, 5)
+    mouse(32, bx - 2, 5)
+    mouse(32, bx - 5, 5)
+    mouse(0, bx - 5, 5, "m")
+    wait_for("border moved", lambda: geometry(left)[2] == lw - 5)
+    expect(geometry(right)[2] == rw + 5, "right pane %r" % geometry(right))
+    # A click on a window's entry in the status line selects it.
+    rmux("new-window", "-t", "m")
+    expect(fmt("m", "#{window_index}") == "1", "new window current")
+    status = outer("capture-pane", "-p").split("\n")[23]
+    at = status.index("0:")
+    click(0, at + 1, 23)
+    wait_for("window 0 selected", lambda: fmt("m", "#{window_index}") == "0")
+    # Mouse off: a click selects nothing; the program asking still gets it.
+    rmux("set", "-g", "mouse", "off")
+    rmux("select-pane", "-t", left)
+    rx, ry, rw = geometry(right)
+    rmux("send-keys", "-t", right, "printf '\\033[?1000h\\033[?1006h'; cat -v", "Enter")
+    time.sleep(0.5)
+    click(2, rx + 1, ry + 1)
+    rmux("send-keys", "-t", right, "Enter")
+    wait_for("report with mouse off", lambda: screen_has(rmux, right, "^[[<2;2;2M^[[<2;2;2m"))
+    expect(fmt("m", "#{pane_id}") == left, "a click with the mouse off selected a pane")
+    click(0, lx + 1, ly + 1)
+    mouse(64, lx + 1, ly + 1)
+    time.sleep(0.5)
+    expect(not in_copy_mode(left), "the wheel entered copy mode with the mouse off")
+
+
 def cleanup():
+    subprocess.run(["tmux", "-L", OUTER, "kill-server"], env=ENV, capture_output=True)
     for prog, name in ((RMUX, NAME), ("tmux", TNAME)):
         subprocess.run([prog, "-L", name, "kill-server"], env=ENV, capture_output=True)
     deadline = time.monotonic() + 10

@@ -5,7 +5,8 @@
  * checks the view it receives against capture-pane and the window size;
  * forged, garbage, truncated and replayed datagrams change nothing; two
  * connections share a session under window-size latest; a silent
- * connection is dropped after connection-timeout while the session stays.
+ * connection is dropped after connection-timeout while the session stays;
+ * echo_ack waits for the echo or the fixed delay.
  * argv[1] is the rmux executable, argv[2] the relay. Waits are bounded by
  * generous deadlines, never by speed. */
 #include <stdarg.h>
@@ -562,6 +563,97 @@ static void test_timeout(void **state)
 	client_close(&c);
 }
 
+/* ---- echo_ack timing ---- */
+
+#define ECHO_KEYS 12
+#define ECHO_ACK_MS 50 /* the daemon's fixed delay (doc/PROTOCOL.md 8.2) */
+
+struct echo_probe {
+	uint64_t num;        /* the event to wait for */
+	const char *text;    /* the active pane must show this row by then, or NULL */
+	uint64_t acked_at;
+	int text_ok;
+};
+
+/* The view acknowledges the event: note when and what it shows. */
+static int echo_acked(struct client *c, const void *arg)
+{
+	struct echo_probe *p = (struct echo_probe *)arg;
+
+	if (client_view(c)->echo_ack < p->num)
+		return 0;
+	p->acked_at = time_now_ms();
+	p->text_ok = p->text == NULL || has_line(c, p->text);
+	return 1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Type ECHO_KEYS letters one at a time into session NAME, waiting for
+ * each acknowledgement; ECHOES: the pane shows them. Fills LAT with the
+ * time from each key to its acknowledgement. */
+static void echo_run(const char *name, int echoes, uint64_t lat[ECHO_KEYS])
+{
+	struct client c;
+	char typed[ECHO_KEYS + 1];
+	uint64_t sorted[ECHO_KEYS];
+
+	client_open(&c, name, NULL);
+	assert_int_equal(input_stream_add_resize(client_input(&c), 80, 24), 0);
+	assert_true(client_run(&c, WAIT_MS, all_applied, NULL));
+	for (int i = 0; i < ECHO_KEYS; i++) {
+		struct echo_probe probe;
+		uint64_t t;
+
+		typed[i] = (char)('a' + i);
+		typed[i + 1] = '\0';
+		t = time_now_ms();
+		assert_int_equal(input_stream_add_key(client_input(&c), (uint8_t)typed[i]), 0);
+		probe.num = input_stream_end(client_input(&c)) - 1;
+		probe.text = echoes ? typed : NULL;
+		assert_true(client_run(&c, WAIT_MS, echo_acked, &probe));
+		lat[i] = probe.acked_at - t;
+		/* The acknowledgement never runs ahead of the echo it covers. */
+		if (!probe.text_ok)
+			fail_msg("key %d acknowledged before its echo showed", i);
+		/* Quiet between keys: each is a batch of its own. */
+		client_run(&c, 20, NULL, NULL);
+	}
+	assert_true(client_run(&c, WAIT_MS, all_applied, NULL));
+	memcpy(sorted, lat, sizeof sorted);
+	qsort(sorted, ECHO_KEYS, sizeof sorted[0], cmp_u64);
+	fprintf(stderr, "echo_ack %s: key to acknowledgement min %llu median %llu max %llu ms\n",
+	    echoes ? "with echo" : "without echo", (unsigned long long)sorted[0],
+	    (unsigned long long)sorted[ECHO_KEYS / 2], (unsigned long long)sorted[ECHO_KEYS - 1]);
+	client_close(&c);
+}
+
+/* A pane that echoes (cat on a canonical terminal: the kernel echoes) is
+ * acknowledged once its echo is in the view; one that shows nothing (the
+ * terminal's echo off) only ECHO_ACK_MS after the daemon applied the key,
+ * which is after the client sent it: a lower bound that holds at any
+ * speed. Both reach the last event. */
+static void test_echo_ack(void **state)
+{
+	uint64_t lat[ECHO_KEYS];
+
+	assert_int_equal(rmux(NULL, "new-session", "-d", "-s", "echo", "cat", (char *)NULL), 0);
+	assert_int_equal(rmux(NULL, "new-session", "-d", "-s", "quiet", "sh", "-c",
+	    "stty -echo; exec cat >/dev/null", (char *)NULL), 0);
+	echo_run("echo", 1, lat);
+	echo_run("quiet", 0, lat);
+	for (int i = 0; i < ECHO_KEYS; i++) {
+		if (lat[i] < ECHO_ACK_MS)
+			fail_msg("key %d without echo acknowledged after %llu ms", i,
+			    (unsigned long long)lat[i]);
+	}
+}
+
 /* ---- property: convergence over impaired links ---- */
 
 #define PROPERTY_SEEDS 8
@@ -1016,6 +1108,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_two_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_ack, setup, teardown),
 	};
 	const struct CMUnitTest property[] = {
 		cmocka_unit_test_setup_teardown(test_property, setup, teardown),

@@ -9,10 +9,16 @@
  *         [--seed N] [--loss PCT] [--delay MS] [--jitter MS] [--reorder PCT]
  *         [--dup PCT] [--blackout PERIOD:LEN] [--blackout-at START:LEN]...
  *         [--roam-every MS] [--roam-at MS]... [--time-limit S] [--quiet]
+ *         [--stats-file F] [--trace F]
  *
  * Impairments apply to both directions, each datagram drawn separately.
  * Times of --blackout-at and --roam-at count from the start of the relay.
- * On exit it prints what it did to stderr (one line, key=value). */
+ * On exit it prints what it did to stderr (one line, key=value). With
+ * --stats-file, SIGUSR1 and the exit write the same line to F (replaced
+ * whole), so a benchmark can read the counters between workloads; the
+ * line then also has the bytes that came in per direction. --trace writes
+ * a line per datagram that came in: ms since the start, "up" or "down",
+ * its length, and "lost" when it was dropped. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -62,15 +68,23 @@ struct relay {
 	size_t nq;
 	/* What happened, per direction [0] up, [1] down. */
 	unsigned long in[2], out[2], lost[2], dups[2], blacked[2], reordered[2], overflow[2];
+	unsigned long long in_bytes[2];
 	unsigned long roams, foreign;
+	FILE *trace;
 };
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, stats_flag;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+}
+
+static void on_stats(int sig)
+{
+	(void)sig;
+	stats_flag = 1;
 }
 
 static uint64_t relay_rand(struct relay *r)
@@ -89,7 +103,7 @@ static void usage(void)
 	fprintf(stderr, "usage: relay --listen ADDR:PORT --to ADDR:PORT [--port-file F] [--seed N]\n"
 	    "  [--loss PCT] [--delay MS] [--jitter MS] [--reorder PCT] [--dup PCT]\n"
 	    "  [--blackout PERIOD:LEN] [--blackout-at START:LEN]... [--roam-every MS]\n"
-	    "  [--roam-at MS]... [--time-limit S] [--quiet]\n");
+	    "  [--roam-at MS]... [--time-limit S] [--quiet] [--stats-file F] [--trace F]\n");
 	exit(2);
 }
 
@@ -202,6 +216,13 @@ static void hold(struct relay *r, int up, const uint8_t *data, size_t len, uint6
 	memcpy(h->data, data, len);
 }
 
+static void trace(struct relay *r, int up, size_t len, uint64_t now, const char *fate)
+{
+	if (r->trace != NULL)
+		fprintf(r->trace, "%llu %s %zu%s\n", (unsigned long long)(now - r->start),
+		    up ? "up" : "down", len, fate);
+}
+
 /* One datagram came in: decide its fate. */
 static void impair(struct relay *r, int up, const uint8_t *data, size_t len, uint64_t now)
 {
@@ -210,14 +231,18 @@ static void impair(struct relay *r, int up, const uint8_t *data, size_t len, uin
 	int copies = 1;
 
 	r->in[d]++;
+	r->in_bytes[d] += len;
 	if (blacked_out(r, now)) {
 		r->blacked[d]++;
+		trace(r, up, len, now, " blackout");
 		return;
 	}
 	if (relay_rand(r) % 100 < r->loss) {
 		r->lost[d]++;
+		trace(r, up, len, now, " lost");
 		return;
 	}
+	trace(r, up, len, now, "");
 	if (relay_rand(r) % 100 < r->dup) {
 		r->dups[d]++;
 		copies = 2;
@@ -292,14 +317,31 @@ static void write_port_file(const char *path, unsigned port)
 	}
 }
 
-static void report(const struct relay *r)
+static void report(const struct relay *r, FILE *f, int bytes)
 {
-	fprintf(stderr, "relay: up in=%lu out=%lu lost=%lu dup=%lu blackout=%lu reordered=%lu "
+	fprintf(f, "relay: up in=%lu out=%lu lost=%lu dup=%lu blackout=%lu reordered=%lu "
 	    "overflow=%lu; down in=%lu out=%lu lost=%lu dup=%lu blackout=%lu reordered=%lu "
-	    "overflow=%lu; roams=%lu foreign=%lu\n",
+	    "overflow=%lu; roams=%lu foreign=%lu",
 	    r->in[0], r->out[0], r->lost[0], r->dups[0], r->blacked[0], r->reordered[0], r->overflow[0],
 	    r->in[1], r->out[1], r->lost[1], r->dups[1], r->blacked[1], r->reordered[1], r->overflow[1],
 	    r->roams, r->foreign);
+	if (bytes)
+		fprintf(f, "; up_bytes=%llu down_bytes=%llu", r->in_bytes[0], r->in_bytes[1]);
+	fputc('\n', f);
+}
+
+static void write_stats(const struct relay *r, const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return;
+	report(r, f, 1);
+	if (fclose(f) == 0)
+		(void)rename(tmp, path);
 }
 
 int main(int argc, char **argv)
@@ -322,9 +364,11 @@ int main(int argc, char **argv)
 		{ "roam-at", required_argument, NULL, 'R' },
 		{ "time-limit", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "stats-file", required_argument, NULL, 'S' },
+		{ "trace", required_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *port_file = NULL;
+	const char *port_file = NULL, *stats_file = NULL;
 	struct udp_addr bound;
 	uint8_t *buf;
 	uint64_t seed = 1;
@@ -361,6 +405,14 @@ int main(int argc, char **argv)
 			break;
 		case 'T': r->limit = parse_num(optarg, 86400) * 1000; break;
 		case 'q': quiet = 1; break;
+		case 'S': stats_file = optarg; break;
+		case 'X':
+			r->trace = fopen(optarg, "w");
+			if (r->trace == NULL) {
+				fprintf(stderr, "relay: cannot open %s\n", optarg);
+				return 1;
+			}
+			break;
 		default: usage();
 		}
 	}
@@ -372,6 +424,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, on_stats);
 
 	r->down_fd = udp_bind(&r->listen, 0, 0, &bound);
 	if (r->down_fd < 0 || open_uplink(r) != 0) {
@@ -393,6 +446,9 @@ int main(int argc, char **argv)
 
 		if (now >= r->start + r->limit)
 			break;
+		if (stats_flag && stats_file != NULL)
+			write_stats(r, stats_file);
+		stats_flag = 0;
 		if (now >= r->next_roam_every) {
 			roam(r);
 			r->next_roam_every = now + r->roam_every;
@@ -430,8 +486,12 @@ int main(int argc, char **argv)
 				drain(r, pfd[1 + i].fd, 0, buf, now);
 		}
 	}
+	if (stats_file != NULL)
+		write_stats(r, stats_file);
 	if (!quiet)
-		report(r);
+		report(r, stderr, 0);
+	if (r->trace != NULL)
+		fclose(r->trace);
 	for (size_t i = 0; i < r->nq; i++)
 		free(r->q[i].data);
 	for (size_t i = 0; i < r->nup; i++)

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""wire.py — what the link costs on the wire, rmux beside mosh.
+
+    wire.py [BUILD-DIR] [--only rmux,mosh] [--loss 0,10]
+            [--workloads idle,typing,seq,scroll] [--quick]
+
+Each system runs a plain shell (/bin/sh, prompt "$ ") behind the
+impairment relay (tests/tools/relay.c, the same seed for both), and its
+real client (`rmux connect`, mosh-client) runs in an 80x24 tmux pane, so
+keys are typed into the client as a user would. For each workload the
+relay's counters are read before and after: datagrams and payload bytes in
+each direction (the bytes on the wire add 28 per datagram for IPv4 and
+UDP headers).
+
+Workloads (timings halve with --quick):
+  idle    nothing for 20 s (heartbeats, status line);
+  typing  100 characters at the prompt, one every 100 ms;
+  seq     `seq 1 10000000` for 10 s, then Ctrl-C;
+  scroll  a full-screen program (alternate screen) that scrolls one line
+          every 20 ms for 10 s.
+--trace DIR keeps the relay's per-datagram trace of each run.
+During idle the server's wake-ups are counted too (voluntary context
+switches of the daemon / mosh-server over the period).
+
+Figures, not a test: a table, then the ratios rmux/mosh of datagrams and
+bytes (target: rmux <= mosh). Exit status 0 unless something could not be
+measured."""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HEADERS = 28  # IPv4 + UDP header bytes per datagram
+
+SCROLLER = r'''
+import os, sys, time
+secs = float(sys.argv[1])
+out = sys.stdout
+out.write("\033[?1049h\033[H\033[2J")
+rows = os.get_terminal_size().lines
+words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
+end = time.monotonic() + secs
+i = 0
+while time.monotonic() < end:
+    line = " ".join(words[(i + k) % len(words)] for k in range(6))
+    out.write("\033[%d;1H\r\n%06d %s" % (rows, i, line))
+    out.flush()
+    i += 1
+    time.sleep(0.02)
+out.write("\033[?1049l")
+out.flush()
+'''
+
+
+def run(cmd, env, check=True, timeout=60):
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(cmd[:3]), p.stderr.strip()))
+    return p.stdout
+
+
+class Tmux:
+    """The tmux server whose pane runs the client."""
+
+    def __init__(self, env, name):
+        self.env = env
+        self.base = ["tmux", "-L", name, "-f", "/dev/null"]
+
+    def start(self, command):
+        self.kill()
+        run(self.base + ["new-session", "-d", "-x", "80", "-y", "24", "-s", "c", command],
+            self.env)
+        run(self.base + ["set-option", "-g", "status", "off"], self.env)
+
+    def keys(self, *keys, literal=False):
+        run(self.base + ["send-keys", "-t", "c"] + (["-l"] if literal else []) + list(keys),
+            self.env)
+
+    def screen(self):
+        return run(self.base + ["capture-pane", "-p", "-t", "c"], self.env, check=False)
+
+    def kill(self):
+        run(self.base + ["kill-server"], self.env, check=False)
+
+
+class Relay:
+    def __init__(self, exe, tmp, to_port, loss, seed, trace=None):
+        self.stats = os.path.join(tmp, "relay-stats")
+        port_file = os.path.join(tmp, "relay-port")
+        for f in (self.stats, port_file):
+            if os.path.exists(f):
+                os.unlink(f)
+        self.proc = subprocess.Popen(
+            [exe, "--listen", "127.0.0.1:0", "--to", "127.0.0.1:%d" % to_port,
+             "--port-file", port_file, "--stats-file", self.stats, "--seed", str(seed),
+             "--loss", str(loss), "--time-limit", "3600", "--quiet"] +
+            (["--trace", trace] if trace else []))
+        end = time.monotonic() + 10
+        while not os.path.exists(port_file):
+            if time.monotonic() > end:
+                raise RuntimeError("the relay did not start")
+            time.sleep(0.01)
+        with open(port_file) as f:
+            self.port = int(f.read())
+
+    def counters(self):
+        """Datagrams and bytes sent by each side so far (up: the client's)."""
+        if os.path.exists(self.stats):
+            os.unlink(self.stats)
+        self.proc.send_signal(signal.SIGUSR1)
+        end = time.monotonic() + 10
+        while not os.path.exists(self.stats):
+            if time.monotonic() > end:
+                raise RuntimeError("the relay wrote no counters")
+            time.sleep(0.01)
+        with open(self.stats) as f:
+            text = f.read()
+        m = re.search(r"up in=(\d+) .*; down in=(\d+) .*up_bytes=(\d+) down_bytes=(\d+)", text)
+        if m is None:
+            raise RuntimeError("unreadable relay counters: " + text)
+        return [int(x) for x in m.groups()]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+class Rmux:
+    name = "rmux"
+
+    def __init__(self, exe, env, tmp):
+        self.exe = exe
+        self.env = env
+        self.base = [exe, "-L", "wire%d" % os.getpid(), "-f", "/dev/null"]
+
+    def start(self):
+        """Start the server side; returns (port, client command)."""
+        run(self.base + ["new-session", "-d", "-s", "w", "/bin/sh"], self.env)
+        line = run(self.base + ["bootstrap", "-t", "w"], self.env)
+        m = re.match(r"RMUX CONNECT (\d+) (\S+)", line)
+        if m is None:
+            raise RuntimeError("bootstrap said: " + line)
+        self.key = m.group(2)
+        return int(m.group(1))
+
+    def client(self, port):
+        return "RMUX_KEY=%s exec %s connect 127.0.0.1 %d" % (self.key, self.exe, port)
+
+    def server_pid(self):
+        return int(run(self.base + ["display-message", "-p", "#{pid}"], self.env).strip())
+
+    def stop(self):
+        run(self.base + ["kill-server"], self.env, check=False)
+
+
+class Mosh:
+    name = "mosh"
+
+    def __init__(self, env, tmp):
+        self.env = env
+        self.pid = None
+
+    def start(self):
+        p = subprocess.run(["mosh-server", "new", "-i", "127.0.0.1", "-c", "256",
+                            "-l", "LANG=C.UTF-8", "--", "/bin/sh"],
+                           capture_output=True, text=True, env=self.env, timeout=30)
+        m = re.search(r"MOSH CONNECT (\d+) (\S+)", p.stdout)
+        pm = re.search(r"pid = (\d+)", p.stderr)
+        if m is None or pm is None:
+            raise RuntimeError("mosh-server said: %s %s" % (p.stdout, p.stderr))
+        self.key = m.group(2)
+        self.pid = int(pm.group(1))
+        return int(m.group(1))
+
+    def client(self, port):
+        return "MOSH_KEY=%s exec mosh-client 127.0.0.1 %d" % (self.key, port)
+
+    def server_pid(self):
+        return self.pid
+
+    def stop(self):
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            self.pid = None
+
+
+def ctx_switches(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("voluntary_ctxt_switches:"):
+                return int(line.split()[1])
+    return 0
+
+
+def wait_prompt(tmux, limit=20):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if re.search(r"^\$( |$)", tmux.screen(), re.M):
+            return
+        time.sleep(0.1)
+    raise RuntimeError("no prompt in the client's pane:\n" + tmux.screen())
+
+
+def workload(name, tmux, scale, scroller, pid):
+    """Run one workload; returns the server's wake-ups for idle, else None."""
+    if name == "idle":
+        w0 = ctx_switches(pid)
+        time.sleep(20 * scale)
+        return ctx_switches(pid) - w0
+    if name == "typing":
+        for i in range(100):
+            tmux.keys("abcdefghijklmnopqrstuvwxyz"[i % 26], literal=True)
+            time.sleep(0.1)
+        time.sleep(1)
+        tmux.keys("C-u")
+    elif name == "seq":
+        tmux.keys("seq 1 10000000", "Enter")
+        time.sleep(10 * scale)
+        tmux.keys("C-c")
+    elif name == "scroll":
+        tmux.keys("python3 %s %g" % (scroller, 10 * scale), "Enter")
+        time.sleep(10 * scale + 0.5)
+    # Let the last frames and their acknowledgements go.
+    time.sleep(2)
+    return None
+
+
+def measure(system, relay_exe, tmp, loss, names, scale, scroller, env, trace):
+    """{workload: (counters delta, wake-ups)} for one system at one loss."""
+    tmux = Tmux(env, "wire%d%s" % (os.getpid(), system.name))
+    out = {}
+    for name in names:
+        port = system.start()
+        relay = Relay(relay_exe, tmp, port, loss, 7, None if trace is None else
+                      os.path.join(trace, "%s-%d-%s" % (system.name, loss, name)))
+        try:
+            tmux.start(system.client(relay.port))
+            wait_prompt(tmux)
+            time.sleep(1)
+            before = relay.counters()
+            wakes = workload(name, tmux, scale, scroller, system.server_pid())
+            after = relay.counters()
+            out[name] = ([a - b for a, b in zip(after, before)], wakes)
+        finally:
+            tmux.kill()
+            relay.stop()
+            system.stop()
+            time.sleep(0.3)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build", nargs="?", default=None)
+    ap.add_argument("--only", default="rmux,mosh")
+    ap.add_argument("--loss", default="0,10")
+    ap.add_argument("--workloads", default="idle,typing,seq,scroll")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--trace", metavar="DIR",
+                    help="keep the relay's per-datagram trace of each run in DIR")
+    opts = ap.parse_args()
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    build = opts.build or os.path.join(top, "build-bench")
+    rmux = os.path.join(build, "rmux")
+    relay = os.path.join(build, "tests", "net", "relay")
+    for f in (rmux, relay):
+        if not os.path.exists(f):
+            print("no %s" % f)
+            return 1
+    if shutil.which("tmux") is None:
+        print("tmux not installed")
+        return 1
+    names = opts.workloads.split(",")
+    losses = [int(x) for x in opts.loss.split(",")]
+    scale = 0.5 if opts.quick else 1.0
+
+    tmp = tempfile.mkdtemp(prefix="rmux-wire-")
+    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", SHELL="/bin/sh", PS1="$ ",
+               RMUX_TMPDIR=tmp, TMUX_TMPDIR=tmp, TERM="xterm-256color")
+    for v in ("RMUX", "RMUX_PANE", "TMUX", "ENV", "MOSH_KEY", "RMUX_KEY"):
+        env.pop(v, None)
+    scroller = os.path.join(tmp, "scroll.py")
+    with open(scroller, "w") as f:
+        f.write(SCROLLER)
+    systems = []
+    for s in opts.only.split(","):
+        if s == "rmux":
+            systems.append(Rmux(rmux, env, tmp))
+        elif s == "mosh" and shutil.which("mosh-server") and shutil.which("mosh-client"):
+            systems.append(Mosh(env, tmp))
+        else:
+            print("skipping %s: not available" % s)
+    results = {}
+    try:
+        for loss in losses:
+            for system in systems:
+                results[(system.name, loss)] = measure(system, relay, tmp, loss, names, scale,
+                                                       scroller, env, opts.trace)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        print("wire: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print("wire: 80x24 client in tmux, relay loss per direction as shown, seed 7%s" %
+          (", quick" if opts.quick else ""))
+    print("%-7s %4s %-5s %8s %10s %8s %10s %10s %7s" % (
+        "work", "loss", "", "up dg", "up B", "down dg", "down B", "wire B", "wakes"))
+    for loss in losses:
+        for name in names:
+            for system in systems:
+                (up, down, upb, downb), wakes = results[(system.name, loss)][name]
+                print("%-7s %3d%% %-5s %8d %10d %8d %10d %10d %7s" % (
+                    name, loss, system.name, up, upb, down, downb,
+                    upb + downb + HEADERS * (up + down), "-" if wakes is None else wakes))
+    if len(systems) == 2 and systems[0].name == "rmux":
+        print("ratios rmux/mosh (target <= 1): datagrams, wire bytes")
+        for loss in losses:
+            for name in names:
+                (ru, rd, rub, rdb), _ = results[("rmux", loss)][name]
+                (mu, md, mub, mdb), _ = results[("mosh", loss)][name]
+                rw = rub + rdb + HEADERS * (ru + rd)
+                mw = mub + mdb + HEADERS * (mu + md)
+                print("  %-7s %3d%%  %6.2f %6.2f" % (name, loss, (ru + rd) / max(1, mu + md),
+                                                    rw / max(1, mw)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
