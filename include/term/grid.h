@@ -20,8 +20,12 @@ struct grid_row {
 struct grid {
 	unsigned cols;
 	unsigned rows;
-	struct grid_row *row; /* row[0] is the top */
+	struct grid_row *row; /* row[0] is the top: points into row_base */
 	uint32_t stamp;       /* the last dirty value given (grid_touch) */
+	/* The header array: a whole-screen scroll moves row forward over
+	 * spare headers instead of shifting them all (private to grid.c). */
+	struct grid_row *row_base;
+	unsigned row_cap;
 };
 
 struct grid *grid_create(unsigned cols, unsigned rows);

@@ -1,6 +1,9 @@
 /* grid.c — the visible cells of one screen (see grid.h). Each row owns its
  * cell array; scrolling rotates the 16-byte row headers and only the rows
- * that arrive blank are written. Row dirty counters are stamped from one
+ * that arrive blank are written. A scroll of the whole screen (every line
+ * of `cat`) moves the row pointer one header forward in a larger header
+ * array instead, and the array is compacted once every few dozen scrolls.
+ * Row dirty counters are stamped from one
  * per-grid generation so that no two rows ever carry the same value: a
  * consumer that remembers the counter per row index sees a moved row as
  * changed, and one that follows a row by its cells pointer sees it as
@@ -9,8 +12,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "term/simd.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if SIMD_HAVE_AVX2
+#include <immintrin.h>
 #endif
 
 #include "common/util.h"
@@ -18,6 +26,8 @@
 
 /* Rotations by at most this many rows use a stack copy of the headers. */
 #define GRID_ROTATE_STACK 16
+/* Spare headers past the rows: whole-screen scrolls between compactions. */
+#define GRID_ROW_SLACK 64u
 
 static const struct cell grid_default_blank = { ' ', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 };
 
@@ -26,11 +36,46 @@ static void grid_stamp(struct grid *g, unsigned y)
 	g->row[y].dirty = ++g->stamp;
 }
 
+#if SIMD_HAVE_AVX2
+/* Two cells a store, sixteen a turn. */
+SIMD_TARGET_AVX2 static void grid_fill_cells_avx2(struct cell *cells, unsigned n,
+						 const struct cell *blank)
+{
+	const __m256i v = _mm256_broadcastsi128_si256(
+		_mm_loadu_si128((const __m128i *)(const void *)blank));
+	unsigned i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		__m256i *d = (__m256i *)(void *)(cells + i);
+
+		_mm256_storeu_si256(d, v);
+		_mm256_storeu_si256(d + 1, v);
+		_mm256_storeu_si256(d + 2, v);
+		_mm256_storeu_si256(d + 3, v);
+		_mm256_storeu_si256(d + 4, v);
+		_mm256_storeu_si256(d + 5, v);
+		_mm256_storeu_si256(d + 6, v);
+		_mm256_storeu_si256(d + 7, v);
+	}
+	for (; i + 2 <= n; i += 2)
+		_mm256_storeu_si256((__m256i *)(void *)(cells + i), v);
+	if (i < n)
+		_mm_storeu_si128((__m128i *)(void *)(cells + i), _mm256_castsi256_si128(v));
+}
+#endif
+
 /* Every scrolled line refills a whole row, so this is one 16-byte store
- * per cell, four a turn. BLANK is copied first: it may lie in CELLS. */
+ * per cell, four a turn (or 32-byte stores with AVX2). BLANK is copied
+ * first: it may lie in CELLS. */
 static void grid_fill_cells(struct cell *cells, unsigned n, const struct cell *blank)
 {
 	unsigned i = 0;
+#if SIMD_HAVE_AVX2
+	if (simd_avx2()) {
+		grid_fill_cells_avx2(cells, n, blank);
+		return;
+	}
+#endif
 #ifdef __SSE2__
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)blank);
 	__m128i *d = (__m128i *)(void *)cells;
@@ -59,13 +104,34 @@ static void grid_row_init(struct grid *g, unsigned y)
 	grid_stamp(g, y);
 }
 
+/* Make room for ROWS headers from g->row on: compact to the front of the
+ * array, and grow it if that is not enough (with slack for scrolling). */
+static void grid_reserve_rows(struct grid *g, unsigned rows)
+{
+	unsigned off = (unsigned)(g->row - g->row_base);
+
+	if (off + rows <= g->row_cap)
+		return;
+	if (off > 0) {
+		memmove(g->row_base, g->row, g->rows * sizeof *g->row);
+		g->row = g->row_base;
+	}
+	if (rows > g->row_cap) {
+		g->row_cap = rows + GRID_ROW_SLACK;
+		g->row_base = xreallocarray(g->row_base, g->row_cap, sizeof *g->row_base);
+		g->row = g->row_base;
+	}
+}
+
 struct grid *grid_create(unsigned cols, unsigned rows)
 {
 	struct grid *g = xcalloc(1, sizeof *g);
 
 	g->cols = cols;
 	g->rows = rows;
-	g->row = xcalloc(rows ? rows : 1, sizeof *g->row);
+	g->row_cap = rows + GRID_ROW_SLACK;
+	g->row_base = xcalloc(g->row_cap, sizeof *g->row_base);
+	g->row = g->row_base;
 	for (unsigned y = 0; y < rows; y++)
 		grid_row_init(g, y);
 	return g;
@@ -77,7 +143,7 @@ void grid_free(struct grid *g)
 		return;
 	for (unsigned y = 0; y < g->rows; y++)
 		free(g->row[y].cells);
-	free(g->row);
+	free(g->row_base);
 	free(g);
 }
 
@@ -119,9 +185,12 @@ static void grid_rotate_left(struct grid_row *r, unsigned count, unsigned n)
 	if (n <= GRID_ROTATE_STACK) {
 		struct grid_row tmp[GRID_ROTATE_STACK];
 
-		memcpy(tmp, r, n * sizeof *r);
+		/* Loops, not memcpy: see grid_scroll_up(). */
+		for (unsigned i = 0; i < n; i++)
+			tmp[i] = r[i];
 		memmove(r, r + n, (count - n) * sizeof *r);
-		memcpy(r + count - n, tmp, n * sizeof *r);
+		for (unsigned i = 0; i < n; i++)
+			r[count - n + i] = tmp[i];
 		return;
 	}
 	grid_reverse(r, n);
@@ -150,7 +219,17 @@ void grid_scroll_up(struct grid *g, unsigned top, unsigned bottom, unsigned n, c
 
 	if (count == 0)
 		return;
-	if (n < count)
+	if (n < count && count == g->rows && n <= GRID_ROW_SLACK) {
+		/* The whole screen: the top N headers go after the last row
+		 * and the screen starts N headers later. */
+		grid_reserve_rows(g, g->rows + n);
+		/* Not memcpy: for a few bytes of unknown size it can start
+		 * a string move, which costs more than the rest of the
+		 * scroll. */
+		for (unsigned i = 0; i < n; i++)
+			g->row[g->rows + i] = g->row[i];
+		g->row += n;
+	} else if (n < count)
 		grid_rotate_left(g->row + top, count, n);
 	grid_fill_rows(g, bottom + 1 - n, bottom + 1, blank);
 }
@@ -250,7 +329,7 @@ void grid_resize(struct grid *g, unsigned cols, unsigned rows)
 	} else if (rows > g->rows) {
 		unsigned old = g->rows;
 
-		g->row = xreallocarray(g->row, rows, sizeof *g->row);
+		grid_reserve_rows(g, rows);
 		g->rows = rows;
 		for (unsigned y = old; y < rows; y++)
 			grid_row_init(g, y);

@@ -38,8 +38,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "term/simd.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if SIMD_HAVE_AVX2
+#include <immintrin.h>
 #endif
 
 #include "common/xmalloc.h"
@@ -629,10 +634,55 @@ static inline __m128i hist_gather4(const __m128i *v, __m128i *any)
 }
 #endif
 
+#if SIMD_HAVE_AVX2
+/* N (a multiple of sixteen) cells, two to a register. If every cell is
+ * plain, only byte 0 of each is set, so shifting the k-th register k
+ * bytes left and ORing the eight puts the even cells' characters in the
+ * low lane and the odd ones' in the high lane; one interleave puts them
+ * in order. Cells that are not plain make garbage, which is discarded. */
+SIMD_TARGET_AVX2 static int hist_copy_plain_avx2(uint8_t *p, const struct cell *cells,
+						 unsigned n)
+{
+	const __m256i *v = (const __m256i *)(const void *)cells, *end = v + n / 2;
+	const __m256i allowed = _mm256_setr_epi32(0x7f, 0, 0, 0, 0x7f, 0, 0, 0);
+	__m256i any = _mm256_setzero_si256();
+
+	for (; v < end; v += 8, p += 16) {
+		__m256i l0 = _mm256_loadu_si256(v), l1 = _mm256_loadu_si256(v + 1);
+		__m256i l2 = _mm256_loadu_si256(v + 2), l3 = _mm256_loadu_si256(v + 3);
+		__m256i l4 = _mm256_loadu_si256(v + 4), l5 = _mm256_loadu_si256(v + 5);
+		__m256i l6 = _mm256_loadu_si256(v + 6), l7 = _mm256_loadu_si256(v + 7);
+
+		any = _mm256_or_si256(any, _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(l0, l1),
+									   _mm256_or_si256(l2, l3)),
+							   _mm256_or_si256(_mm256_or_si256(l4, l5),
+									   _mm256_or_si256(l6, l7))));
+		__m256i a = _mm256_or_si256(l0, _mm256_slli_si256(l1, 1));
+		__m256i b = _mm256_or_si256(_mm256_slli_si256(l2, 2), _mm256_slli_si256(l3, 3));
+		__m256i c = _mm256_or_si256(_mm256_slli_si256(l4, 4), _mm256_slli_si256(l5, 5));
+		__m256i d = _mm256_or_si256(_mm256_slli_si256(l6, 6), _mm256_slli_si256(l7, 7));
+		__m256i x = _mm256_or_si256(_mm256_or_si256(a, b), _mm256_or_si256(c, d));
+
+		_mm_storeu_si128((__m128i *)(void *)p,
+				 _mm_unpacklo_epi8(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1)));
+	}
+	return _mm256_testz_si256(any, _mm256_xor_si256(allowed, _mm256_set1_epi32(-1)));
+}
+#endif
+
 static int hist_copy_plain(uint8_t *p, const struct cell *cells, unsigned n)
 {
 	unsigned i = 0;
 	uint32_t acc = 0;
+#if SIMD_HAVE_AVX2
+	if (n >= 16 && simd_avx2()) {
+		i = n & ~15u;
+		if (!hist_copy_plain_avx2(p, cells, i))
+			return 0;
+		if (i == n)
+			return 1;
+	}
+#endif
 #ifdef __SSE2__
 	__m128i any = _mm_setzero_si128();
 

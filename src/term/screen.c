@@ -9,8 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "term/simd.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if SIMD_HAVE_AVX2
+#include <immintrin.h>
 #endif
 
 #include "common/util.h"
@@ -446,6 +451,48 @@ void screen_put_many(struct screen *s, const uint32_t *cps, size_t n)
 	}
 }
 
+#if SIMD_HAVE_AVX2
+/* Two cells a store: the characters widened to 32 bits, each pair moved
+ * into the first word of either half and blended into the pen. N is at
+ * least eight; writes all N cells and returns N. */
+SIMD_TARGET_AVX2 static unsigned screen_ascii_cells_avx2(struct cell *row, const uint8_t *p,
+							 unsigned n, const struct cell *c)
+{
+	const int al = (int)((uint32_t)c->attr | (uint32_t)c->link << 16);
+	const __m256i pen = _mm256_setr_epi32(0, (int)c->fg, (int)c->bg, al, 0, (int)c->fg,
+					      (int)c->bg, al);
+	const __m256i i0 = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
+	const __m256i i1 = _mm256_setr_epi32(2, 2, 2, 2, 3, 3, 3, 3);
+	const __m256i i2 = _mm256_setr_epi32(4, 4, 4, 4, 5, 5, 5, 5);
+	const __m256i i3 = _mm256_setr_epi32(6, 6, 6, 6, 7, 7, 7, 7);
+	const uint8_t *q = p, *last = p + n - 8;
+	struct cell *d = row;
+
+	/* Pointers, not indices: the loop is short enough for address
+	 * arithmetic to be a fifth of it. The ragged end is done as one more
+	 * group of eight that overlaps the one before (writing those cells
+	 * twice with the same values). */
+	for (;;) {
+		__m256i w = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)q));
+		__m256i *v = (__m256i *)(void *)d;
+
+		_mm256_storeu_si256(v, _mm256_blend_epi32(pen, _mm256_permutevar8x32_epi32(w, i0), 0x11));
+		_mm256_storeu_si256(v + 1, _mm256_blend_epi32(pen, _mm256_permutevar8x32_epi32(w, i1), 0x11));
+		_mm256_storeu_si256(v + 2, _mm256_blend_epi32(pen, _mm256_permutevar8x32_epi32(w, i2), 0x11));
+		_mm256_storeu_si256(v + 3, _mm256_blend_epi32(pen, _mm256_permutevar8x32_epi32(w, i3), 0x11));
+		if (q == last)
+			break;
+		q += 8;
+		d += 8;
+		if (q > last) {
+			d -= q - last;
+			q = last;
+		}
+	}
+	return n;
+}
+#endif
+
 /* Cells ROW[0..N-1] get the characters P[0..N-1] in the style of C: the
  * inner loop of printing text, so with SSE2 each cell is one 16-byte
  * store built from its byte and the pen. */
@@ -453,6 +500,10 @@ static inline void screen_ascii_cells(struct cell *row, const uint8_t *p, unsign
 				      struct cell c)
 {
 	unsigned i = 0;
+#if SIMD_HAVE_AVX2
+	if (n >= 8 && simd_avx2())
+		i = screen_ascii_cells_avx2(row, p, n, &c);
+#endif
 #ifdef __SSE2__
 	const __m128i zero = _mm_setzero_si128(), fg = _mm_set1_epi32((int)c.fg);
 	const uint32_t al = (uint32_t)c.attr | (uint32_t)c.link << 16;

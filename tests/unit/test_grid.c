@@ -7,9 +7,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "term/grid.h"
+#include "term/simd.h"
 
 static const struct cell blank = { ' ', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 };
 
@@ -273,6 +275,79 @@ static void test_row_used(void **state)
 	grid_free(g);
 }
 
+/* Many whole-screen scrolls walk the rows through the spare headers and
+ * compact them back, with resizes in between: the rows keep their order
+ * and every cell array stays owned by exactly one row. */
+static void test_scroll_whole_screen_many(void **state)
+{
+	struct grid *g = grid_create(3, 5);
+	char s[4] = "000";
+	unsigned next = 0;
+
+	for (unsigned y = 0; y < 5; y++, next++) {
+		s[0] = (char)('0' + next / 100 % 10);
+		s[1] = (char)('0' + next / 10 % 10);
+		s[2] = (char)('0' + next % 10);
+		put(g, y, s);
+	}
+	unsigned fresh = 5; /* rows written since the last resize */
+
+	for (unsigned step = 0; step < 400; step++) {
+		unsigned n = step % 7 == 0 ? 3 : 1;
+
+		if (step == 150 || step == 250) {
+			/* Taller: blank rows at the bottom; shorter: the
+			 * bottom rows go. */
+			grid_resize(g, 3, step == 150 ? 9 : 4);
+			fresh = 0;
+		}
+		grid_scroll_up(g, 0, g->rows - 1, n, &blank);
+		for (unsigned k = 0; k < n; k++)
+			assert_string_equal(row_text(g, g->rows - n + k), "   ");
+		for (unsigned k = 0; k < n; k++, next++, fresh++) {
+			s[0] = (char)('0' + next / 100 % 10);
+			s[1] = (char)('0' + next / 10 % 10);
+			s[2] = (char)('0' + next % 10);
+			put(g, g->rows - n + k, s);
+		}
+		/* The rows written since the resize read back in order. */
+		for (unsigned k = 0; k < fresh && k < g->rows; k++)
+			assert_int_equal(atoi(row_text(g, g->rows - 1 - k)), (int)(next - 1 - k));
+	}
+	assert_int_equal(atoi(row_text(g, g->rows - 1)), (int)next - 1);
+	for (unsigned i = 0; i < g->rows; i++)
+		for (unsigned j = i + 1; j < g->rows; j++)
+			assert_ptr_not_equal(g->row[i].cells, g->row[j].cells);
+	grid_free(g);
+}
+
+/* The SSE2 and AVX2 fills write exactly the cells asked for, at every
+ * length and offset. */
+static void test_fill_vector_paths(void **state)
+{
+	const struct cell mark = { 'x', colour_rgb(1, 2, 3), colour_palette(9), ATTR_BOLD, 7 };
+	const struct cell paint = { ' ', COLOUR_DEFAULT, colour_rgb(200, 0, 0), 0, 0 };
+
+	for (int avx = 0; avx < 2; avx++) {
+		simd_force(avx);
+		struct grid *g = grid_create(40, 1);
+
+		for (unsigned x0 = 0; x0 < 6; x0++) {
+			for (unsigned len = 0; len + x0 <= 40; len++) {
+				for (unsigned x = 0; x < 40; x++)
+					*grid_cell(g, x, 0) = mark;
+				grid_fill(g, 0, x0, x0 + len, &paint);
+				for (unsigned x = 0; x < 40; x++) {
+					const struct cell *want = x >= x0 && x < x0 + len ? &paint : &mark;
+					assert_memory_equal(grid_cell(g, x, 0), want, sizeof *want);
+				}
+			}
+		}
+		grid_free(g);
+	}
+	simd_force(1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +360,8 @@ int main(void)
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_resize_cuts_wide),
 		cmocka_unit_test(test_row_used),
+		cmocka_unit_test(test_scroll_whole_screen_many),
+		cmocka_unit_test(test_fill_vector_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "term/clusters.h"
 #include "term/grid.h"
 #include "term/history.h"
+#include "term/simd.h"
 #include "term/utf8.h"
 
 #define W 80
@@ -684,6 +685,49 @@ static void test_coloured_and_cjk_compact(void **state)
 	history_free(h);
 }
 
+/* The plain-line copy in its SSE2 and AVX2 forms: lines of every length
+ * round-trip, and one cell that is not plain ASCII in the default style,
+ * wherever it is, is kept exactly (the line is not taken as plain). */
+static void test_plain_copy_vector_paths(void **state)
+{
+	(void)state;
+	enum { COLS = 100 };
+	static const struct cell odd[] = {
+		{ 0xe9, COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 },
+		{ 0x80, COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 },
+		{ 0x161, COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0 },
+		{ 'a', COLOUR_PALETTE | 0, COLOUR_DEFAULT, 0, 0 },
+		{ 'a', COLOUR_DEFAULT, COLOUR_RGB | 1, 0, 0 },
+		{ 'a', COLOUR_DEFAULT, COLOUR_DEFAULT, ATTR_ITALIC, 0 },
+		{ 'a', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 1 },
+		{ 'a', COLOUR_DEFAULT, COLOUR_DEFAULT, 0, 0x8000 },
+	};
+	struct cell line[COLS], out[COLS];
+
+	for (int avx = 0; avx < 2; avx++) {
+		simd_force(avx);
+		struct history *h = history_create(4);
+
+		for (unsigned len = 1; len <= COLS; len++) {
+			for (int o = -1; o < (int)(sizeof odd / sizeof odd[0]); o++) {
+				unsigned at = (len * 13 + (unsigned)(o + 1) * 5) % len;
+
+				fill_blank(line, COLS);
+				for (unsigned x = 0; x < len; x++)
+					line[x].ch = (uint8_t)('!' + (x * 11 + len) % 94);
+				if (o >= 0)
+					line[at] = odd[o];
+				history_push(h, line, COLS, 0, NULL);
+				assert_int_equal(history_get(h, history_size(h) - 1, out, COLS, NULL, NULL),
+						 (int)len);
+				assert_same_line(line, NULL, out, NULL, COLS);
+			}
+		}
+		history_free(h);
+	}
+	simd_force(1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -701,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_100k_lines_bounded),
 		cmocka_unit_test(test_style_run_forms),
 		cmocka_unit_test(test_coloured_and_cjk_compact),
+		cmocka_unit_test(test_plain_copy_vector_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

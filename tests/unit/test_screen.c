@@ -11,6 +11,7 @@
 
 #include "term/screen.h"
 #include "term/screen_ops.h"
+#include "term/simd.h"
 
 /* Row Y as UTF-8 without trailing blanks. */
 static const char *row_text(struct screen *s, unsigned y)
@@ -481,6 +482,53 @@ static void test_resize(void **state)
 	screen_free(s);
 }
 
+/* Printable runs of every length from every column, in a pen with every
+ * field set, through the SSE2 and the AVX2 loops: each cell holds its
+ * byte and the pen, and the cells around the run are untouched. */
+static void test_ascii_vector_paths(void **state)
+{
+	(void)state;
+	uint8_t text[104];
+
+	for (unsigned i = 0; i < sizeof text; i++)
+		text[i] = (uint8_t)(' ' + (i * 7 + 3) % 95);
+	for (int avx = 0; avx < 2; avx++) {
+		simd_force(avx);
+		struct screen *s = screen_create(100, 2, 0);
+
+		s->pen.fg = colour_rgb(10, 20, 30);
+		s->pen.bg = colour_palette(200);
+		s->pen.attr = ATTR_BOLD | ATTR_UNDERLINE(UL_CURLY);
+		s->pen.link = 0x8001;
+		for (unsigned x0 = 0; x0 < 9; x0++) {
+			for (unsigned len = 1; x0 + len <= 100; len++) {
+				for (unsigned x = 0; x < 100; x++)
+					s->grid->row[0].cells[x] = cell_blank(NULL);
+				s->cx = x0;
+				s->cy = 0;
+				s->wrap_pending = 0;
+				screen_put_ascii(s, text + len % 5, len);
+				for (unsigned x = 0; x < 100; x++) {
+					const struct cell *c = &s->grid->row[0].cells[x];
+
+					if (x < x0 || x >= x0 + len) {
+						struct cell b = cell_blank(NULL);
+						assert_memory_equal(c, &b, sizeof b);
+						continue;
+					}
+					assert_int_equal(c->ch, text[len % 5 + x - x0]);
+					assert_int_equal(c->fg, s->pen.fg);
+					assert_int_equal(c->bg, s->pen.bg);
+					assert_int_equal(c->attr, s->pen.attr);
+					assert_int_equal(c->link, s->pen.link);
+				}
+			}
+		}
+		screen_free(s);
+	}
+	simd_force(1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_modes_reset),
 		cmocka_unit_test(test_repeat),
 		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_ascii_vector_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
