@@ -1366,6 +1366,7 @@ struct cm_command {
 #define CM_ARG_REVERSE 0x40 /* the last jump or search, the other way */
 #define CM_ARG_APPEND 0x80  /* append to the newest buffer */
 #define CM_ARG_LINE 0x100   /* the whole line, not from the cursor */
+#define CM_ARG_EACH 0x200   /* act once for each repeat, not once */
 enum { CM_ROW_TOP, CM_ROW_MIDDLE, CM_ROW_BOTTOM };
 enum { CM_RECT_OFF, CM_RECT_ON, CM_RECT_TOGGLE };
 
@@ -1393,22 +1394,6 @@ static int cmd_cursor(struct copy_mode *cm, int arg, int c, const char *const *v
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_cursor_left(struct copy_mode *cm, int arg, int c, const char *const *v,
-			   unsigned repeat)
-{
-	(void)arg, (void)c, (void)v;
-	CM_EACH(cm_cursor_left(cm));
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_cursor_right(struct copy_mode *cm, int arg, int c, const char *const *v,
-			    unsigned repeat)
-{
-	(void)arg, (void)c, (void)v;
-	CM_EACH(cm_cursor_right(cm));
-	return COPY_MODE_REDRAW;
-}
-
 static int cmd_page(struct copy_mode *cm, int arg, int c, const char *const *v, unsigned repeat)
 {
 	(void)c, (void)v;
@@ -1417,26 +1402,20 @@ static int cmd_page(struct copy_mode *cm, int arg, int c, const char *const *v, 
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_history_top(struct copy_mode *cm, int arg, int c, const char *const *v,
-			   unsigned repeat)
+static void cm_history_top(struct copy_mode *cm)
 {
-	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->cy = 0;
 	cm->cx = 0;
 	cm->oy = cm->hsize;
 	cm_sync_selection(cm);
-	return COPY_MODE_REDRAW;
 }
 
-static int cmd_history_bottom(struct copy_mode *cm, int arg, int c, const char *const *v,
-			      unsigned repeat)
+static void cm_history_bottom(struct copy_mode *cm)
 {
-	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->cy = cm->rows - 1;
 	cm->oy = 0;
 	cm->cx = cm_limit(cm, cm_cury(cm), 0);
 	cm_sync_selection(cm);
-	return COPY_MODE_REDRAW;
 }
 
 static unsigned cm_row(const struct copy_mode *cm, int row)
@@ -1455,30 +1434,6 @@ static int cmd_view_line(struct copy_mode *cm, int arg, int c, const char *const
 	cm->cx = 0;
 	cm->cy = cm_row(cm, arg);
 	cm_sync_selection(cm);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_start_of_line(struct copy_mode *cm, int arg, int c, const char *const *v,
-			     unsigned repeat)
-{
-	(void)arg, (void)c, (void)v, (void)repeat;
-	cm_start_of_line(cm);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_end_of_line(struct copy_mode *cm, int arg, int c, const char *const *v,
-			   unsigned repeat)
-{
-	(void)arg, (void)c, (void)v, (void)repeat;
-	cm_end_of_line(cm);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_back_to_indentation(struct copy_mode *cm, int arg, int c, const char *const *v,
-				   unsigned repeat)
-{
-	(void)arg, (void)c, (void)v, (void)repeat;
-	cm_back_to_indentation(cm);
 	return COPY_MODE_REDRAW;
 }
 
@@ -1565,22 +1520,16 @@ static int cmd_search_again(struct copy_mode *cm, int arg, int c, const char *co
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_begin_selection(struct copy_mode *cm, int arg, int c, const char *const *v,
-			       unsigned repeat)
+static void cm_begin_selection(struct copy_mode *cm)
 {
-	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->lineflag = CM_LINE_NONE;
 	cm_start_selection(cm);
-	return COPY_MODE_REDRAW;
 }
 
-static int cmd_stop_selection(struct copy_mode *cm, int arg, int c, const char *const *v,
-			      unsigned repeat)
+static void cm_stop_selection(struct copy_mode *cm)
 {
-	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->cursordrag = CM_DRAG_NONE;
 	cm->lineflag = CM_LINE_NONE;
-	return COPY_MODE_REDRAW;
 }
 
 static int cmd_select_line(struct copy_mode *cm, int arg, int c, const char *const *v,
@@ -1590,22 +1539,6 @@ static int cmd_select_line(struct copy_mode *cm, int arg, int c, const char *con
 	cm_select_line(cm);
 	for (; repeat > 1; repeat--)
 		cm_cursor_down(cm, 0);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_select_word(struct copy_mode *cm, int arg, int c, const char *const *v,
-			   unsigned repeat)
-{
-	(void)arg, (void)c, (void)v, (void)repeat;
-	cm_select_word(cm);
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_clear_selection(struct copy_mode *cm, int arg, int c, const char *const *v,
-			       unsigned repeat)
-{
-	(void)arg, (void)c, (void)v, (void)repeat;
-	cm_clear_selection(cm);
 	return COPY_MODE_REDRAW;
 }
 
@@ -1682,20 +1615,9 @@ static int cmd_goto_line(struct copy_mode *cm, int arg, int c, const char *const
 	return COPY_MODE_REDRAW;
 }
 
-static int cmd_toggle_position(struct copy_mode *cm, int arg, int c, const char *const *v,
-			       unsigned repeat)
+static void cm_toggle_position(struct copy_mode *cm)
 {
-	(void)arg, (void)c, (void)v, (void)repeat;
 	cm->hide_position = !cm->hide_position;
-	return COPY_MODE_REDRAW;
-}
-
-static int cmd_refresh_from_pane(struct copy_mode *cm, int arg, int c, const char *const *v,
-				 unsigned repeat)
-{
-	(void)arg, (void)c, (void)v, (void)repeat;
-	copy_mode_refresh(cm);
-	return COPY_MODE_REDRAW;
 }
 
 /* Scrolls so that the cursor's line stands at row ARG of the view. */
@@ -1716,17 +1638,50 @@ static int cmd_scroll_line_to(struct copy_mode *cm, int arg, int c, const char *
 	return COPY_MODE_REDRAW;
 }
 
+/* Commands that are one action and a redraw: ARG is the CM_ACT_* index,
+ * with CM_ARG_EACH when the action repeats. */
+enum {
+	CM_ACT_INDENT, CM_ACT_BEGIN_SELECTION, CM_ACT_CLEAR_SELECTION, CM_ACT_LEFT, CM_ACT_RIGHT,
+	CM_ACT_END_OF_LINE, CM_ACT_HISTORY_BOTTOM, CM_ACT_HISTORY_TOP, CM_ACT_REFRESH,
+	CM_ACT_SELECT_WORD, CM_ACT_START_OF_LINE, CM_ACT_STOP_SELECTION, CM_ACT_TOGGLE_POSITION
+};
+
+static void (*const cm_acts[])(struct copy_mode *) = {
+	[CM_ACT_INDENT] = cm_back_to_indentation,
+	[CM_ACT_BEGIN_SELECTION] = cm_begin_selection,
+	[CM_ACT_CLEAR_SELECTION] = cm_clear_selection,
+	[CM_ACT_LEFT] = cm_cursor_left,
+	[CM_ACT_RIGHT] = cm_cursor_right,
+	[CM_ACT_END_OF_LINE] = cm_end_of_line,
+	[CM_ACT_HISTORY_BOTTOM] = cm_history_bottom,
+	[CM_ACT_HISTORY_TOP] = cm_history_top,
+	[CM_ACT_REFRESH] = copy_mode_refresh,
+	[CM_ACT_SELECT_WORD] = cm_select_word,
+	[CM_ACT_START_OF_LINE] = cm_start_of_line,
+	[CM_ACT_STOP_SELECTION] = cm_stop_selection,
+	[CM_ACT_TOGGLE_POSITION] = cm_toggle_position,
+};
+
+static int cmd_act(struct copy_mode *cm, int arg, int c, const char *const *v, unsigned repeat)
+{
+	(void)c, (void)v;
+	if (!(arg & CM_ARG_EACH))
+		repeat = 1;
+	CM_EACH(cm_acts[arg & ~CM_ARG_EACH](cm));
+	return COPY_MODE_REDRAW;
+}
+
 /* copy-pipe* run a command with the selection: the owner runs it; here
  * they copy like their copy-selection* cousins. */
 static const struct cm_command cm_commands[] = {
 	{ "append-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_copy_selection, CM_ARG_APPEND },
 	{ "append-selection-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_copy_selection,
 	  CM_ARG_APPEND | CM_ARG_CANCEL },
-	{ "back-to-indentation", 0, 0, CM_CLEAR_EMACS, cmd_back_to_indentation, 0 },
-	{ "begin-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_begin_selection, 0 },
+	{ "back-to-indentation", 0, 0, CM_CLEAR_EMACS, cmd_act, CM_ACT_INDENT },
+	{ "begin-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_act, CM_ACT_BEGIN_SELECTION },
 	{ "bottom-line", 0, 0, CM_CLEAR_EMACS, cmd_view_line, CM_ROW_BOTTOM },
 	{ "cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_cancel, 0 },
-	{ "clear-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_clear_selection, 0 },
+	{ "clear-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_act, CM_ACT_CLEAR_SELECTION },
 	{ "copy-end-of-line", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_span, 0 },
 	{ "copy-end-of-line-and-cancel", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_span, CM_ARG_CANCEL },
 	{ "copy-line", 0, 1, CM_CLEAR_ALWAYS, cmd_copy_span, CM_ARG_LINE },
@@ -1745,17 +1700,17 @@ static const struct cm_command cm_commands[] = {
 	{ "copy-selection-no-clear", 0, 1, CM_CLEAR_NEVER, cmd_copy_selection_no_clear, 0 },
 	{ "cursor-down", 0, 0, CM_CLEAR_EMACS, cmd_cursor, 0 },
 	{ "cursor-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_cursor, CM_ARG_CANCEL },
-	{ "cursor-left", 0, 0, CM_CLEAR_EMACS, cmd_cursor_left, 0 },
-	{ "cursor-right", 0, 0, CM_CLEAR_EMACS, cmd_cursor_right, 0 },
+	{ "cursor-left", 0, 0, CM_CLEAR_EMACS, cmd_act, CM_ACT_LEFT | CM_ARG_EACH },
+	{ "cursor-right", 0, 0, CM_CLEAR_EMACS, cmd_act, CM_ACT_RIGHT | CM_ARG_EACH },
 	{ "cursor-up", 0, 0, CM_CLEAR_EMACS, cmd_cursor, CM_ARG_BACK },
-	{ "end-of-line", 0, 0, CM_CLEAR_EMACS, cmd_end_of_line, 0 },
+	{ "end-of-line", 0, 0, CM_CLEAR_EMACS, cmd_act, CM_ACT_END_OF_LINE },
 	{ "goto-line", 1, 1, CM_CLEAR_EMACS, cmd_goto_line, 0 },
 	{ "halfpage-down", 0, 0, CM_CLEAR_EMACS, cmd_page, CM_ARG_HALF },
 	{ "halfpage-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_page,
 	  CM_ARG_HALF | CM_ARG_CANCEL },
 	{ "halfpage-up", 0, 0, CM_CLEAR_EMACS, cmd_page, CM_ARG_HALF | CM_ARG_BACK },
-	{ "history-bottom", 0, 0, CM_CLEAR_EMACS, cmd_history_bottom, 0 },
-	{ "history-top", 0, 0, CM_CLEAR_EMACS, cmd_history_top, 0 },
+	{ "history-bottom", 0, 0, CM_CLEAR_EMACS, cmd_act, CM_ACT_HISTORY_BOTTOM },
+	{ "history-top", 0, 0, CM_CLEAR_EMACS, cmd_act, CM_ACT_HISTORY_TOP },
 	{ "jump-again", 0, 0, CM_CLEAR_EMACS, cmd_jump_again, 0 },
 	{ "jump-backward", 1, 1, CM_CLEAR_EMACS, cmd_jump, CM_JUMP_BACKWARD },
 	{ "jump-forward", 1, 1, CM_CLEAR_EMACS, cmd_jump, CM_JUMP_FORWARD },
@@ -1778,7 +1733,7 @@ static const struct cm_command cm_commands[] = {
 	{ "rectangle-off", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle, CM_RECT_OFF },
 	{ "rectangle-on", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle, CM_RECT_ON },
 	{ "rectangle-toggle", 0, 0, CM_CLEAR_ALWAYS, cmd_rectangle, CM_RECT_TOGGLE },
-	{ "refresh-from-pane", 0, 0, CM_CLEAR_ALWAYS, cmd_refresh_from_pane, 0 },
+	{ "refresh-from-pane", 0, 0, CM_CLEAR_ALWAYS, cmd_act, CM_ACT_REFRESH },
 	{ "scroll-bottom", 0, 0, CM_CLEAR_ALWAYS, cmd_scroll_line_to, CM_ROW_BOTTOM },
 	{ "scroll-down", 0, 0, CM_CLEAR_EMACS, cmd_cursor, CM_ARG_SCROLL },
 	{ "scroll-down-and-cancel", 0, 0, CM_CLEAR_ALWAYS, cmd_cursor,
@@ -1796,10 +1751,10 @@ static const struct cm_command cm_commands[] = {
 	{ "search-forward-text", 0, 1, CM_CLEAR_NEVER, cmd_search, 0 },
 	{ "search-reverse", 0, 0, CM_CLEAR_NEVER, cmd_search_again, CM_ARG_REVERSE },
 	{ "select-line", 0, 0, CM_CLEAR_ALWAYS, cmd_select_line, 0 },
-	{ "select-word", 0, 0, CM_CLEAR_ALWAYS, cmd_select_word, 0 },
-	{ "start-of-line", 0, 0, CM_CLEAR_EMACS, cmd_start_of_line, 0 },
-	{ "stop-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_stop_selection, 0 },
-	{ "toggle-position", 0, 0, CM_CLEAR_NEVER, cmd_toggle_position, 0 },
+	{ "select-word", 0, 0, CM_CLEAR_ALWAYS, cmd_act, CM_ACT_SELECT_WORD },
+	{ "start-of-line", 0, 0, CM_CLEAR_EMACS, cmd_act, CM_ACT_START_OF_LINE },
+	{ "stop-selection", 0, 0, CM_CLEAR_ALWAYS, cmd_act, CM_ACT_STOP_SELECTION },
+	{ "toggle-position", 0, 0, CM_CLEAR_NEVER, cmd_act, CM_ACT_TOGGLE_POSITION },
 	{ "top-line", 0, 0, CM_CLEAR_EMACS, cmd_view_line, CM_ROW_TOP },
 };
 

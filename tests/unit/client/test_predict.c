@@ -234,12 +234,70 @@ static int underlined(const struct client *c, unsigned x, unsigned y)
 	return ul;
 }
 
+/* A shell prompt on a 30x4 pane. */
+static void shell_init(struct client *c, int policy, unsigned srtt)
+{
+	client_init(c, policy, srtt, 30, 4, "$ ");
+}
+
+/* MS pass and the server confirms every key typed so far. */
+static void echo_all(struct client *c, uint64_t ms)
+{
+	c->now += ms;
+	server_upto(c, c->event);
+}
+
+/* ... after which nothing is guessed: the frame is the server's. */
+static void settle(struct client *c, uint64_t ms)
+{
+	echo_all(c, ms);
+	assert_false(predict_pending(c->p));
+	assert_truth(c);
+}
+
+/* Type one key and let the server confirm it MS later. */
+static void round_trip(struct client *c, uint64_t key, uint64_t ms)
+{
+	type(c, key);
+	echo_all(c, ms);
+}
+
 /* Type one key and let the server confirm it: the epoch becomes trusted. */
 static void confirm_first(struct client *c, uint64_t key)
 {
+	round_trip(c, key, 300);
+}
+
+/* The shell's first key, 'a', is confirmed: its epoch is trusted. */
+static void shell_confirmed(struct client *c, int policy, unsigned srtt)
+{
+	shell_init(c, policy, srtt);
+	confirm_first(c, 'a');
+}
+
+/* Type KEY; the client then shows row Y's TEXT and the cursor. */
+static void type_shows(struct client *c, uint64_t key, unsigned y, const char *text,
+    unsigned cx, unsigned cy)
+{
 	type(c, key);
-	c->now += 300;
-	server_upto(c, c->event);
+	assert_shows(c, y, text, cx, cy);
+}
+
+/* The pane's state flags change and a view applying the keys up to N
+ * arrives. */
+static void server_flags(struct client *c, uint32_t set, uint32_t clear, uint64_t n)
+{
+	c->srv.flags = (c->srv.flags | set) & ~clear;
+	server_upto(c, n);
+}
+
+/* The state changed before the pane applied the last key: the guess is
+ * forgotten with the view that says so. */
+static void forgotten_by_flags(struct client *c, uint32_t set, uint32_t clear)
+{
+	server_flags(c, set, clear, c->event - 1);
+	assert_false(predict_pending(c->p));
+	assert_truth(c);
 }
 
 static void test_word_at_300ms(void **state)
@@ -247,11 +305,10 @@ static void test_word_at_300ms(void **state)
 	struct client c;
 
 	(void)state;
-	client_init(&c, PREDICT_ADAPTIVE, 300, 30, 4, "$ ");
+	shell_init(&c, PREDICT_ADAPTIVE, 300);
 	assert_true(predict_showing(c.p));
 	/* The first key is a guess nobody has checked: not drawn. */
-	type(&c, 'l');
-	assert_shows(&c, 0, "$", 2, 0);
+	type_shows(&c, 'l', 0, "$", 2, 0);
 	c.now += 300;
 	server_upto(&c, 1);
 	assert_shows(&c, 0, "$ l", 3, 0);
@@ -267,10 +324,7 @@ static void test_word_at_300ms(void **state)
 	assert_shows(&c, 0, "$ ls -la", 8, 0);
 	assert_true(predict_pending(c.p));
 	/* All echoed: the frame is the server's, cell for cell. */
-	c.now += 100;
-	server_upto(&c, c.event);
-	assert_false(predict_pending(c.p));
-	assert_truth(&c);
+	settle(&c, 100);
 	assert_shows(&c, 0, "$ ls -la", 8, 0);
 	client_done(&c);
 }
@@ -280,7 +334,7 @@ static void test_refuted(void **state)
 	struct client c;
 
 	(void)state;
-	client_init(&c, PREDICT_ADAPTIVE, 300, 30, 4, "$ ");
+	shell_init(&c, PREDICT_ADAPTIVE, 300);
 	confirm_first(&c, 'v');
 	/* A program that reads keys without echoing them (vim in normal mode
 	 * on a terminal the server still reports as echoing). */
@@ -297,10 +351,7 @@ static void test_refuted(void **state)
 	/* Later keys start a tentative epoch: never drawn while refuted. */
 	type_str(&c, "dd");
 	assert_truth(&c);
-	c.now += 300;
-	server_upto(&c, c.event);
-	assert_truth(&c);
-	assert_false(predict_pending(c.p));
+	settle(&c, 300);
 	client_done(&c);
 }
 
@@ -310,8 +361,7 @@ static void test_echo_off(void **state)
 
 	(void)state;
 	client_init(&c, PREDICT_ALWAYS, 300, 30, 4, "Password: ");
-	c.srv.flags |= VIEW_PANE_ECHO_OFF;
-	server_upto(&c, 0);
+	server_flags(&c, VIEW_PANE_ECHO_OFF, 0, 0);
 	type_str(&c, "secret");
 	assert_truth(&c);
 	assert_false(predict_pending(c.p));
@@ -321,17 +371,11 @@ static void test_echo_off(void **state)
 	server_upto(&c, c.event);
 	assert_truth(&c);
 	/* Echo back on: typing is guessed again once confirmed. */
-	c.srv.flags &= ~VIEW_PANE_ECHO_OFF;
-	server_upto(&c, c.event);
+	server_flags(&c, 0, VIEW_PANE_ECHO_OFF, c.event);
 	confirm_first(&c, 'x');
-	type(&c, 'y');
-	assert_shows(&c, 0, "Password: xy", 12, 0);
-	/* Typed before the server said echo is off: the guess is forgotten
-	 * with the view that says so. */
-	c.srv.flags |= VIEW_PANE_ECHO_OFF;
-	server_upto(&c, c.event - 1);
-	assert_truth(&c);
-	assert_false(predict_pending(c.p));
+	type_shows(&c, 'y', 0, "Password: xy", 12, 0);
+	/* Typed before the server said echo is off. */
+	forgotten_by_flags(&c, VIEW_PANE_ECHO_OFF, 0);
 	client_done(&c);
 }
 
@@ -340,7 +384,7 @@ static void test_policy_never(void **state)
 	struct client c;
 
 	(void)state;
-	client_init(&c, PREDICT_NEVER, 500, 30, 4, "$ ");
+	shell_init(&c, PREDICT_NEVER, 500);
 	assert_false(predict_showing(c.p));
 	confirm_first(&c, 'a');
 	type_str(&c, "bcd");
@@ -356,15 +400,13 @@ static void test_policy_always(void **state)
 
 	(void)state;
 	/* A fast link: adaptive would not show; always does, from key one. */
-	client_init(&c, PREDICT_ALWAYS, 2, 30, 4, "$ ");
+	shell_init(&c, PREDICT_ALWAYS, 2);
 	assert_true(predict_showing(c.p));
 	type_str(&c, "ab");
 	assert_shows(&c, 0, "$ ab", 4, 0);
 	/* Not underlined on a fast link. */
 	assert_false(underlined(&c, 2, 0));
-	server_upto(&c, c.event);
-	assert_truth(&c);
-	assert_false(predict_pending(c.p));
+	settle(&c, 0);
 
 	/* The same with adaptive: nothing before the echo. */
 	predict_set_policy(c.p, PREDICT_ADAPTIVE);
@@ -380,23 +422,17 @@ static void test_edit_keys(void **state)
 	struct client c;
 
 	(void)state;
-	client_init(&c, PREDICT_ADAPTIVE, 300, 30, 4, "$ ");
-	confirm_first(&c, 'a');
+	shell_confirmed(&c, PREDICT_ADAPTIVE, 300);
 	type_str(&c, "bc");
 	assert_shows(&c, 0, "$ abc", 5, 0);
 	type(&c, KEY_LEFT);
-	type(&c, KEY_LEFT);
-	assert_shows(&c, 0, "$ abc", 3, 0);
+	type_shows(&c, KEY_LEFT, 0, "$ abc", 3, 0);
 	/* Inserted, the rest of the row moves right. */
-	type(&c, 'X');
-	assert_shows(&c, 0, "$ aXbc", 4, 0);
-	type(&c, KEY_RIGHT);
-	assert_shows(&c, 0, "$ aXbc", 5, 0);
+	type_shows(&c, 'X', 0, "$ aXbc", 4, 0);
+	type_shows(&c, KEY_RIGHT, 0, "$ aXbc", 5, 0);
 	/* Deleted left, the rest moves left. */
-	type(&c, KEY_BSPACE);
-	assert_shows(&c, 0, "$ aXc", 4, 0);
-	type(&c, KEY_BSPACE);
-	assert_shows(&c, 0, "$ ac", 3, 0);
+	type_shows(&c, KEY_BSPACE, 0, "$ aXc", 4, 0);
+	type_shows(&c, KEY_BSPACE, 0, "$ ac", 3, 0);
 	/* Echoes arriving one by one never make it flicker. */
 	for (uint64_t n = c.srv.applied + 1; n <= c.event; n++) {
 		c.now += 20;
@@ -427,19 +463,14 @@ static void test_last_column(void **state)
 	assert_shows(&c, 0, "$ abcdefg", 9, 0);
 	/* Column 9 is the last: a new tentative epoch, not drawn, and what
 	 * follows on the next row is not drawn either. */
-	type(&c, 'h');
-	type(&c, 'i');
+	type_str(&c, "hi");
 	assert_shows(&c, 0, "$ abcdefg", 9, 0);
 	assert_shows(&c, 1, "", 9, 0);
 	/* The server wraps as guessed: all confirmed, truth shown. */
-	c.now += 300;
-	server_upto(&c, c.event);
-	assert_false(predict_pending(c.p));
-	assert_truth(&c);
+	settle(&c, 300);
 	assert_shows(&c, 1, "i", 1, 1);
 	/* That epoch is trusted now: typing shows again. */
-	type(&c, 'j');
-	assert_shows(&c, 1, "ij", 2, 1);
+	type_shows(&c, 'j', 1, "ij", 2, 1);
 	client_done(&c);
 }
 
@@ -451,42 +482,29 @@ static void test_enter(void **state)
 	client_init(&c, PREDICT_ADAPTIVE, 300, 20, 3, "> ");
 	confirm_first(&c, 'a');
 	/* Enter starts a tentative epoch: the cursor stays put on screen. */
-	type(&c, '\r');
-	type(&c, 'b');
+	type_str(&c, "\rb");
 	assert_shows(&c, 0, "> a", 3, 0);
-	c.now += 300;
-	server_upto(&c, c.event);
+	echo_all(&c, 300);
 	assert_truth(&c);
 	assert_shows(&c, 1, "b", 1, 1);
 	/* Each Enter is a new tentative epoch. */
-	type(&c, 'c');
-	type(&c, '\r');
-	type(&c, 'd');
+	type_str(&c, "c\rd");
 	assert_shows(&c, 1, "bc", 2, 1);
 	assert_shows(&c, 2, "", 2, 1);
-	c.now += 300;
-	server_upto(&c, c.event);
-	assert_false(predict_pending(c.p));
-	assert_truth(&c);
+	settle(&c, 300);
 
 	/* On the bottom row: what is drawn stays where it is while the
 	 * scroll is a guess, and the guesses after it line up with the
 	 * server's scrolled rows. */
-	type(&c, 'e');
-	assert_shows(&c, 2, "de", 2, 2);
-	type(&c, '\r');
-	type(&c, 'f');
+	type_shows(&c, 'e', 2, "de", 2, 2);
+	type_str(&c, "\rf");
 	assert_shows(&c, 2, "de", 2, 2);
 	assert_shows(&c, 1, "bc", 2, 2);
-	c.now += 300;
-	server_upto(&c, c.event);
-	assert_false(predict_pending(c.p));
-	assert_truth(&c);
+	settle(&c, 300);
 	assert_shows(&c, 1, "de", 1, 2);
 	assert_shows(&c, 2, "f", 1, 2);
 	/* The scroll's epoch is trusted now. */
-	type(&c, 'g');
-	assert_shows(&c, 2, "fg", 2, 2);
+	type_shows(&c, 'g', 2, "fg", 2, 2);
 	client_done(&c);
 }
 
@@ -496,23 +514,16 @@ static void test_alt_screen(void **state)
 
 	(void)state;
 	client_init(&c, PREDICT_ALWAYS, 300, 30, 4, "");
-	c.srv.flags |= VIEW_PANE_ALT_SCREEN;
-	server_upto(&c, 0);
+	server_flags(&c, VIEW_PANE_ALT_SCREEN, 0, 0);
 	/* Even "always" waits for proof in a full-screen program. */
-	type(&c, 'i');
-	type(&c, 'x');
+	type_str(&c, "ix");
 	assert_truth(&c);
 	assert_true(predict_pending(c.p));
-	c.now += 300;
-	server_upto(&c, c.event);
+	echo_all(&c, 300);
 	assert_truth(&c);
-	type(&c, 'y');
-	assert_shows(&c, 0, "ixy", 3, 0);
+	type_shows(&c, 'y', 0, "ixy", 3, 0);
 	/* Leaving the alternate screen forgets and starts over. */
-	c.srv.flags &= ~VIEW_PANE_ALT_SCREEN;
-	server_upto(&c, c.event - 1);
-	assert_false(predict_pending(c.p));
-	assert_truth(&c);
+	forgotten_by_flags(&c, 0, VIEW_PANE_ALT_SCREEN);
 	client_done(&c);
 }
 
@@ -521,8 +532,7 @@ static void test_paste_resets(void **state)
 	struct client c;
 
 	(void)state;
-	client_init(&c, PREDICT_ADAPTIVE, 300, 30, 4, "$ ");
-	confirm_first(&c, 'a');
+	shell_confirmed(&c, PREDICT_ADAPTIVE, 300);
 	type_str(&c, "bc");
 	assert_shows(&c, 0, "$ abc", 5, 0);
 	c.event++; /* the paste's own event */
@@ -540,7 +550,7 @@ static void test_gating(void **state)
 	struct client c;
 
 	(void)state;
-	client_init(&c, PREDICT_ALWAYS, 300, 30, 4, "$ ");
+	shell_init(&c, PREDICT_ALWAYS, 300);
 	/* The prefix table: keys are commands, not text. */
 	c.srv.key_table = "prefix";
 	server_upto(&c, 0);
@@ -550,18 +560,13 @@ static void test_gating(void **state)
 	c.srv.key_table = "root";
 	server_upto(&c, 1);
 	confirm_first(&c, 'a');
-	type(&c, 'b');
-	assert_shows(&c, 0, "$ ab", 4, 0);
+	type_shows(&c, 'b', 0, "$ ab", 4, 0);
 	/* A pane in copy mode stops it and forgets. */
-	c.srv.flags |= VIEW_PANE_COPY_MODE;
-	server_upto(&c, c.event - 1);
-	assert_false(predict_pending(c.p));
-	assert_truth(&c);
+	forgotten_by_flags(&c, VIEW_PANE_COPY_MODE, 0);
 	type(&c, 'k');
 	assert_false(predict_pending(c.p));
 	/* Modified keys and control keys: a tentative epoch, nothing drawn. */
-	c.srv.flags &= ~VIEW_PANE_COPY_MODE;
-	server_upto(&c, c.event);
+	server_flags(&c, 0, VIEW_PANE_COPY_MODE, c.event);
 	confirm_first(&c, 'q');
 	type(&c, 'w' | KEY_CTRL);
 	type(&c, 'e');
@@ -571,6 +576,16 @@ static void test_gating(void **state)
 
 static void test_thresholds(void **state)
 {
+	/* After each SRTT: shown? underlined? (-1: not checked there) */
+	static const struct {
+		unsigned srtt;
+		int showing, underlining;
+	} steps[] = {
+		/* Shown above a 30 ms frame interval (SRTT 60), hidden at 20. */
+		{ 40, 0, -1 }, { 60, 0, -1 }, { 62, 1, 0 }, { 50, 1, -1 }, { 40, 0, -1 },
+		/* Underlined above 80 ms (SRTT 160), until 50 ms (SRTT 100). */
+		{ 160, -1, 0 }, { 162, -1, 1 }, { 102, -1, 1 }, { 100, 1, 0 },
+	};
 	struct predict *p = predict_create(PREDICT_ADAPTIVE);
 
 	(void)state;
@@ -578,28 +593,13 @@ static void test_thresholds(void **state)
 	assert_int_equal(predict_policy_from_string("always"), PREDICT_ALWAYS);
 	assert_int_equal(predict_policy_from_string("never"), PREDICT_NEVER);
 	assert_int_equal(predict_policy_from_string("sometimes"), -1);
-	/* Shown above a 30 ms frame interval (SRTT 60), hidden at 20. */
-	predict_set_srtt(p, 40);
-	assert_false(predict_showing(p));
-	predict_set_srtt(p, 60);
-	assert_false(predict_showing(p));
-	predict_set_srtt(p, 62);
-	assert_true(predict_showing(p));
-	assert_false(predict_underlining(p));
-	predict_set_srtt(p, 50);
-	assert_true(predict_showing(p));
-	predict_set_srtt(p, 40);
-	assert_false(predict_showing(p));
-	/* Underlined above 80 ms (SRTT 160), until 50 ms (SRTT 100). */
-	predict_set_srtt(p, 160);
-	assert_false(predict_underlining(p));
-	predict_set_srtt(p, 162);
-	assert_true(predict_underlining(p));
-	predict_set_srtt(p, 102);
-	assert_true(predict_underlining(p));
-	predict_set_srtt(p, 100);
-	assert_false(predict_underlining(p));
-	assert_true(predict_showing(p));
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		predict_set_srtt(p, steps[i].srtt);
+		if (steps[i].showing >= 0)
+			assert_int_equal(predict_showing(p) != 0, steps[i].showing);
+		if (steps[i].underlining >= 0)
+			assert_int_equal(predict_underlining(p) != 0, steps[i].underlining);
+	}
 	predict_free(p);
 }
 
@@ -608,15 +608,13 @@ static void test_hide_waits_for_pending(void **state)
 	struct client c;
 
 	(void)state;
-	client_init(&c, PREDICT_ADAPTIVE, 100, 30, 4, "$ ");
-	confirm_first(&c, 'a');
+	shell_confirmed(&c, PREDICT_ADAPTIVE, 100);
 	type(&c, 'b');
 	/* The link got fast, but a guess is on screen: keep showing it. */
 	predict_set_srtt(c.p, 10);
 	assert_true(predict_showing(c.p));
 	assert_shows(&c, 0, "$ ab", 4, 0);
-	c.now += 10;
-	server_upto(&c, c.event);
+	echo_all(&c, 10);
 	assert_false(predict_showing(c.p));
 	client_done(&c);
 }
@@ -626,8 +624,7 @@ static void test_glitch(void **state)
 	struct client c;
 
 	(void)state;
-	client_init(&c, PREDICT_ADAPTIVE, 20, 30, 4, "$ ");
-	confirm_first(&c, 'a');
+	shell_confirmed(&c, PREDICT_ADAPTIVE, 20);
 	assert_false(predict_showing(c.p));
 	/* A fast link where this echo is late: shown after 250 ms. */
 	type(&c, 'b');
@@ -650,24 +647,17 @@ static void test_glitch(void **state)
 	assert_true(underlined(&c, 3, 0));
 	server_upto(&c, c.event);
 	/* Quick confirmations repair it, at most one per 150 ms. */
-	for (int i = 0; i < 4; i++) {
-		type(&c, 'x');
-		c.now += 5;
-		server_upto(&c, c.event);
-	}
+	for (int i = 0; i < 4; i++)
+		round_trip(&c, 'x', 5);
 	assert_int_equal(predict_glitch(c.p), 2 * PREDICT_GLITCH_COUNT - 1);
 	c.now += PREDICT_GLITCH_REPAIR_MS;
-	type(&c, 'y');
-	c.now += 5;
-	server_upto(&c, c.event);
+	round_trip(&c, 'y', 5);
 	assert_int_equal(predict_glitch(c.p), 2 * PREDICT_GLITCH_COUNT - 2);
 	/* Still above the count: still underlined on a fast link. */
 	assert_true(predict_underlining(c.p));
 	for (int i = 0; i < 2 * PREDICT_GLITCH_COUNT; i++) {
 		c.now += PREDICT_GLITCH_REPAIR_MS;
-		type(&c, 'z');
-		c.now += 5;
-		server_upto(&c, c.event);
+		round_trip(&c, 'z', 5);
 	}
 	assert_int_equal(predict_glitch(c.p), 0);
 	assert_false(predict_underlining(c.p));
@@ -683,7 +673,7 @@ static void test_pane_changes(void **state)
 	struct view_layout_pane lp[2] = { { 1, 0, 0, 15, 4 }, { 2, 15, 0, 15, 4 } };
 
 	(void)state;
-	client_init(&c, PREDICT_ALWAYS, 300, 30, 4, "$ ");
+	shell_init(&c, PREDICT_ALWAYS, 300);
 	type(&c, 'a');
 	assert_true(predict_pending(c.p));
 	/* Another pane became active: the guesses were for the old one. */

@@ -31,6 +31,15 @@ static void feed_seq(struct vt *vt, int from, int to)
 	buf_free(&b);
 }
 
+/* An 80x24 terminal that has printed the numbers 1 to LAST, one a line. */
+static struct vt *vt_numbered(unsigned history, int last)
+{
+	struct vt *vt = vt_create(80, 24, history);
+
+	feed_seq(vt, 1, last);
+	return vt;
+}
+
 static int run(struct copy_mode *cm, const char *cmd, const char *arg)
 {
 	const char *argv[1] = { arg };
@@ -76,14 +85,13 @@ static void render_row(struct copy_mode *cm, unsigned y, char *out, size_t size)
 
 static void test_page_up(void **state)
 {
-	struct vt *vt = vt_create(80, 24, 50000);
+	struct vt *vt = vt_numbered(50000, 2000);
 	struct copy_mode *cm;
 	struct cell *cells;
 	char row[128];
 	unsigned x;
 
 	(void)state;
-	feed_seq(vt, 1, 2000);
 	cm = copy_mode_create(vt_screen(vt), 0);
 	assert_int_equal(copy_mode_history_size(cm), 1977);
 	assert_cursor(cm, 0, 23);
@@ -131,11 +139,10 @@ static void test_page_up(void **state)
 /* copy-mode -e: only scrolling down onto the live screen leaves. */
 static void test_scroll_exit(void **state)
 {
-	struct vt *vt = vt_create(80, 24, 1000);
+	struct vt *vt = vt_numbered(1000, 200);
 	struct copy_mode *cm;
 
 	(void)state;
-	feed_seq(vt, 1, 200);
 	cm = copy_mode_create(vt_screen(vt), 0);
 	copy_mode_set_scroll_exit(cm, 1);
 	run(cm, "page-up", NULL);
@@ -158,14 +165,13 @@ static void test_scroll_exit(void **state)
 
 static void test_search(void **state)
 {
-	struct vt *vt = vt_create(80, 24, 50000);
+	struct vt *vt = vt_numbered(50000, 2000);
 	struct copy_mode *cm;
 	char row[128], *text;
 	size_t len;
 	int r;
 
 	(void)state;
-	feed_seq(vt, 1, 2000);
 	cm = copy_mode_create(vt_screen(vt), 0);
 	/* tmux: search-backward 1500 -> sp=496 cx=0 cy=18, top line 1482 */
 	run(cm, "search-backward", "1500");
@@ -209,11 +215,10 @@ static void test_search(void **state)
 
 static void test_search_forward_and_incremental(void **state)
 {
-	struct vt *vt = vt_create(80, 24, 50000);
+	struct vt *vt = vt_numbered(50000, 2000);
 	struct copy_mode *cm;
 
 	(void)state;
-	feed_seq(vt, 1, 2000);
 	cm = copy_mode_create(vt_screen(vt), 0);
 	run(cm, "history-top", NULL);
 	/* typed one character at a time, each restarting from the top */
@@ -255,12 +260,11 @@ static void test_search_forward_and_incremental(void **state)
 
 static void test_output_while_in_copy_mode(void **state)
 {
-	struct vt *vt = vt_create(80, 24, 50000);
+	struct vt *vt = vt_numbered(50000, 2000);
 	struct copy_mode *cm;
 	char row[128];
 
 	(void)state;
-	feed_seq(vt, 1, 2000);
 	cm = copy_mode_create(vt_screen(vt), 0);
 	copy_mode_command(cm, "page-up", 0, NULL, 3);
 	/* tmux 3.3a: new output does not move or change the view */
