@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # build.sh — the one entry point: install what is missing, build, test.
 #   ./build.sh              release build in build/ (then: build/rmux)
-#   ./build.sh test         ASan+UBSan build in build-asan/, the whole suite
+#   ./build.sh test [ARGS]  ASan+UBSan build in build-asan/, the whole suite;
+#                           then a clang -Werror build (build-clang/) and the
+#                           unit tests under valgrind (build-valgrind/)
 #   ./build.sh bench        release build, benchmarks against tmux and mosh
 #   ./build.sh fuzz [SECS [NAME...]]  clang libFuzzer build, each harness
 #                           (or the NAMEd ones of tests/fuzz) for SECS
+#   ./build.sh soak [MINUTES [SEED]]  three impaired link clients against a
+#                           churning daemon (default 60 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 top=$(pwd)
@@ -12,7 +16,7 @@ top=$(pwd)
 # Debian/Ubuntu packages the build and the tests need.
 packages=(meson ninja-build pkg-config gcc clang libevent-dev libssl-dev
 	libutf8proc-dev libncurses-dev libcmocka-dev tmux python3 ncurses-term
-	locales vim less man-db procps groff zsh fish openssh-server openssh-client mosh)
+	locales vim less man-db procps valgrind groff zsh fish openssh-server openssh-client mosh)
 
 missing_packages() {
 	local p
@@ -67,31 +71,104 @@ do_build() {
 	ninja -C build
 }
 
-do_test() {
-	ensure_locale
+# Totals of every part of the suite, for the last line of ./build.sh test.
+total_pass=0
+total_fail=0
+
+# Add meson's summary in LOG ("Ok: N", "Fail: N", "Unexpected Pass: N",
+# "Timeout: N") to the totals; RC is meson's exit status, so a run that
+# failed without counting a test (a crash of meson, a build error) still
+# counts one failure.
+count_meson_log() { # LOG RC
+	local pass fail
+	pass=$(awk '/^Ok:/ {print $NF}' "$1")
+	fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$1")
+	pass=${pass:-0}
+	if [ "$2" -ne 0 ] && [ "$fail" -eq 0 ]; then
+		fail=1
+	fi
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+}
+
+# Part 1: the whole suite on the ASan+UBSan build (ARGS go to meson test).
+test_asan() {
 	if ! CC=${CC:-gcc} setup build-asan --buildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dwerror=true -Dtests=true || ! ninja -C build-asan; then
 		echo "build.sh: the test build failed" >&2
-		echo "0 passed, 1 failed"
-		return 1
+		total_fail=$((total_fail + 1))
+		return
 	fi
-	local log=build-asan/test-output.txt
+	local log=build-asan/test-output.txt rc
 	set +e
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 "$@" 2>&1 | tee "$log"
-	local rc=${PIPESTATUS[0]}
+	rc=${PIPESTATUS[0]}
 	set -e
-	# meson's summary: "Ok: N", "Fail: N", "Unexpected Pass: N", "Timeout: N".
-	local pass fail
-	pass=$(awk '/^Ok:/ {print $NF}' "$log")
-	fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$log")
-	pass=${pass:-0}
-	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
-		fail=1
+	count_meson_log "$log" "$rc"
+}
+
+# Part 2: the whole tree, tests included, compiled (not run) by clang with
+# -Werror: clang warns where gcc does not (and the reverse).
+test_clang() {
+	echo "build.sh: clang -Werror build in build-clang/"
+	if CC=clang setup build-clang --buildtype=debug -Dwerror=true -Dtests=true &&
+		ninja -C build-clang; then
+		echo "build.sh: clang build OK"
+		total_pass=$((total_pass + 1))
+	else
+		echo "build.sh: clang build FAILED" >&2
+		total_fail=$((total_fail + 1))
 	fi
-	echo "$pass passed, $fail failed"
-	return "$rc"
+}
+
+# Part 3: the unit tests (the cmocka programs of suite unit, not the python
+# ones, which would run python under valgrind) on a build without
+# sanitizers, under valgrind: uninitialised reads and definite leaks fail.
+test_valgrind() {
+	echo "build.sh: unit tests under valgrind in build-valgrind/"
+	if ! setup build-valgrind --buildtype=debug -Dwerror=true -Dtests=true ||
+		! ninja -C build-valgrind; then
+		echo "build.sh: the valgrind build failed" >&2
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	local names log=build-valgrind/test-output.txt rc
+	names=$(meson introspect build-valgrind --tests | python3 -c '
+import json, os, sys
+for t in json.load(sys.stdin):
+    if any(s.split(":")[-1] == "unit" for s in t["suite"]) and \
+            not os.path.basename(t["cmd"][0]).startswith("python"):
+        print(t["name"])')
+	if [ -z "$names" ]; then
+		echo "build.sh: no unit test found for valgrind" >&2
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	set +e
+	# Valgrind runs a program 20-50 times slower: the timeouts stretch
+	# with it (they only bound a hang).
+	# shellcheck disable=SC2086
+	meson test -C build-valgrind --print-errorlogs --num-processes 2 --timeout-multiplier 20 \
+		--wrap='valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite' \
+		$names 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	count_meson_log "$log" "$rc"
+}
+
+# ./build.sh test runs all three parts; with ARGS (say --suite e2e, or test
+# names) only the ASan part runs, with ARGS given to meson test.
+do_test() {
+	ensure_locale
+	test_asan "$@"
+	if [ $# -eq 0 ]; then
+		test_clang
+		test_valgrind
+	fi
+	echo "$total_pass passed, $total_fail failed"
+	[ "$total_fail" -eq 0 ]
 }
 
 do_bench() {
@@ -105,6 +182,9 @@ do_bench() {
 	python3 tests/bench/ingest.py "$top/build-bench"
 	# Bytes and datagrams on the wire, rmux beside mosh through the relay.
 	python3 tests/bench/wire.py "$top/build-bench"
+	# Typing at 200 ms round trip and 10% loss: predictive echo and
+	# Ctrl-C, rmux beside mosh through the relay.
+	python3 tests/bench/echo.py "$top/build-bench"
 }
 
 do_fuzz() {
@@ -152,6 +232,25 @@ do_fuzz() {
 	return $rc
 }
 
+# ./build.sh soak [MINUTES [SEED]]: tests/soak/soak.c against the ASan
+# build's daemon for MINUTES (default 60). Not part of the suite.
+do_soak() {
+	local minutes=${1:-60} seed=${2:-1}
+	ensure_locale
+	CC=${CC:-gcc} setup build-asan --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dwerror=true -Dtests=true
+	ninja -C build-asan
+	if [ ! -x build-asan/tests/soak/soak ]; then
+		echo "build.sh: build-asan/tests/soak/soak was not built" \
+			"(tests/meson.build needs subdir('soak'))" >&2
+		return 1
+	fi
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		build-asan/tests/soak/soak "$top/build-asan/rmux" "$top/build-asan/tests/net/relay" \
+		"$minutes" "$seed"
+}
+
 verb=${1:-build}
 [ $# -gt 0 ] && shift
 install_packages
@@ -160,5 +259,7 @@ build) do_build ;;
 test) do_test "$@" ;;
 bench) do_bench ;;
 fuzz) do_fuzz "$@" ;;
-*) echo "usage: ./build.sh [test|bench|fuzz [SECONDS [HARNESS...]]]" >&2; exit 2 ;;
+soak) do_soak "$@" ;;
+*) echo "usage: ./build.sh [test [ARGS]|bench|fuzz [SECONDS [HARNESS...]]|soak [MINUTES [SEED]]]" >&2
+	exit 2 ;;
 esac

@@ -7,8 +7,8 @@
 # `rmux list-commands` and `rmux show-options`.
 
 # name, alias (- for none), flags without a value, flags with a value as
-# flag:kind (kinds: session window pane dir table buffer file host predict
-# word).
+# flag:kind (kinds: session window pane client dir table buffer file host
+# predict word).
 set -g __rmux_commands \
 	'attach-session attach dEr t:session,--ssh:word,--port:word,--server-cmd:file,--server-addr:host,--predict:predict' \
 	'connect - - -' \
@@ -16,11 +16,12 @@ set -g __rmux_commands \
 	'bootstrap - - t:session,--port:word' \
 	'break-pane breakp abdP F:word,n:word,s:pane,t:window' \
 	'capture-pane capturep aCeJNpPq b:buffer,E:word,S:word,t:pane' \
-	'command-prompt - 1bFikN I:word,p:word,t:word,T:word' \
-	'confirm-before confirm b p:word,t:word' \
-	'copy-mode - eHMqu s:pane,t:pane' \
+	'command-prompt - 1bFkiN I:word,p:word,t:client,T:word' \
+	'confirm-before confirm b p:word,t:client' \
+	'copy-mode - eHMuq s:pane,t:pane' \
 	'delete-buffer deleteb - b:buffer' \
-	'display-message display aINpv c:word,d:word,F:word,t:pane' \
+	'detach-client detach aP E:word,s:session,t:client' \
+	'display-message display aINpv c:client,d:word,F:word,t:pane' \
 	'has-session has - t:session' \
 	'if-shell if bF t:pane' \
 	'join-pane joinp bdfhv l:word,s:pane,t:pane' \
@@ -31,15 +32,16 @@ set -g __rmux_commands \
 	'last-pane lastp deZ t:window' \
 	'last-window last - t:session' \
 	'list-buffers lsb - F:word,f:word' \
+	'list-clients lsc - F:word,t:session' \
 	'list-commands lscm - F:word' \
 	'list-keys lsk 1aN P:word,T:table' \
-	'list-panes lsp as F:word,t:window' \
-	'list-sessions ls - F:word' \
-	'list-windows lsw a F:word,t:session' \
-	'load-buffer loadb - b:buffer,t:word' \
+	'list-panes lsp as F:word,f:word,t:window' \
+	'list-sessions ls - F:word,f:word' \
+	'list-windows lsw a F:word,f:word,t:session' \
+	'load-buffer loadb - b:buffer,t:client' \
 	'move-pane movep bdfhv l:word,s:pane,t:pane' \
-	'new-session new AdDEPX c:dir,F:word,n:word,s:word,x:word,y:word' \
-	'new-window neww abdkPS c:dir,F:word,n:word,t:window' \
+	'new-session new AdDEPX c:dir,e:word,F:word,f:word,n:word,s:word,t:session,x:word,y:word' \
+	'new-window neww abdkPS c:dir,e:word,F:word,n:word,t:window' \
 	'next-layout nextl - t:window' \
 	'next-window next a t:session' \
 	'paste-buffer pasteb dpr s:word,b:buffer,t:pane' \
@@ -50,23 +52,26 @@ set -g __rmux_commands \
 	'resize-pane resizep DLMRTUZ x:word,y:word,t:pane' \
 	'resize-window resizew aADLRU x:word,y:word,t:window' \
 	'respawn-pane respawnp k c:dir,e:word,t:pane' \
-	'run-shell run bC c:dir,d:word,t:pane' \
+	'run-shell run bC d:word,t:pane' \
 	'save-buffer saveb a b:buffer' \
 	'select-layout selectl Enop t:pane' \
 	'select-pane selectp DdeLlMmRUZ T:word,t:pane' \
 	'select-window selectw lnpT t:window' \
 	'send-keys send FHlMRX N:word,t:pane' \
 	'send-prefix - 2 t:pane' \
-	'set-buffer setb aw b:buffer,n:word,t:word' \
+	'set-buffer setb aw b:buffer,n:word,t:client' \
+	'set-environment setenv Fhgru t:session' \
 	'set-option set aFgopqsuUw t:pane' \
 	'set-window-option setw aFgoqu t:window' \
 	'show-buffer showb - b:buffer' \
+	'show-environment showenv hgs t:session' \
 	'show-options show AgHpqsvw t:pane' \
 	'show-window-options showw gv t:window' \
-	'source-file source Fnqv t:pane' \
-	'split-window splitw bdefhIPvZ c:dir,F:word,l:word,t:pane' \
+	'source-file source Fnqv -' \
+	'split-window splitw bdefhIPvZ c:dir,e:word,F:word,l:word,t:pane' \
 	'start-server start - -' \
 	'swap-pane swapp dDUZ s:pane,t:pane' \
+	'switch-client switchc ElnprZ c:client,t:session,T:table' \
 	'unbind-key unbind anq T:table' \
 	'wait-for wait LSU -'
 set -g __rmux_options \
@@ -124,6 +129,8 @@ function __rmux_kind -a kind cur
 	case pane
 		$server list-panes -a -F '#{session_name}:#{window_index}.#{pane_index}' 2>/dev/null
 		$server list-panes -a -F '#{pane_id}' 2>/dev/null
+	case client
+		$server list-clients -F '#{client_name}' 2>/dev/null
 	case buffer
 		$server list-buffers -F '#{buffer_name}' 2>/dev/null
 	case table

@@ -129,14 +129,17 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* Send the command and copy the reply to stdout and stderr. */
+/* Send the command with the environment (the daemon takes
+ * update-environment from it, as tmux does) and copy the reply to stdout
+ * and stderr. */
 static int run_command(int fd, int argc, char **argv)
 {
-	static const char *const pass[] = { "RMUX", "RMUX_PANE", "TERM" };
+	static const char *const first[] = { "RMUX", "RMUX_PANE", "TERM", "PATH" };
 	struct ctlmsg_command c;
 	struct buf req, in;
-	char cwd[4096], *env[RMUX_NITEMS(pass)];
+	char cwd[4096], *env[CTLMSG_MAX_ENV];
 	char chunk[65536];
+	char **e;
 	size_t i;
 	int status = -1;
 
@@ -145,11 +148,23 @@ static int run_command(int fd, int argc, char **argv)
 	c.argc = argc;
 	c.argv = argv;
 	c.env = env;
-	for (i = 0; i < RMUX_NITEMS(pass); i++) {
-		const char *v = getenv(pass[i]);
+	/* The ones the daemon reads itself go first in case the environment
+	 * is longer than a command carries. */
+	for (i = 0; i < RMUX_NITEMS(first); i++) {
+		const char *v = getenv(first[i]);
 
 		if (v != NULL)
-			env[c.envc++] = xasprintf("%s=%s", pass[i], v);
+			env[c.envc++] = xasprintf("%s=%s", first[i], v);
+	}
+	for (e = environ; *e != NULL && c.envc < (int)CTLMSG_MAX_ENV; e++) {
+		size_t n = strcspn(*e, "=");
+
+		for (i = 0; i < RMUX_NITEMS(first); i++) {
+			if (strlen(first[i]) == n && strncmp(*e, first[i], n) == 0)
+				break;
+		}
+		if (i == RMUX_NITEMS(first) && (*e)[n] == '=')
+			env[c.envc++] = xstrdup(*e);
 	}
 	buf_init(&req);
 	buf_init(&in);
@@ -200,7 +215,6 @@ int main(int argc, char **argv)
 {
 	const char *name = NULL, *path_flag = NULL, *config = NULL;
 	char path[4096], err[4352];
-	char *dflt[] = { "new-session", NULL };
 	int opt, verbose = 0, fd;
 
 	while ((opt = getopt(argc, argv, "+2f:hL:S:uvV")) != -1) {
@@ -245,12 +259,6 @@ int main(int argc, char **argv)
 		if (strcmp(argv[0], "connect") == 0)
 			return attach_connect_command(&g, argc, argv);
 		return attach_command(&g, argc, argv);
-	}
-	if (argc == 0) {
-		/* Attaching a terminal comes with the client; until then a bare
-		 * rmux makes a detached session. */
-		argc = 1;
-		argv = dflt;
 	}
 	if (path_flag != NULL) {
 		if (rmux_strlcpy(path, path_flag, sizeof path) >= 108) {

@@ -25,10 +25,6 @@ struct attach_global {
 #define ATTACH_OLD_SOCKET_MS 60000
 #define ATTACH_OLD_SOCKETS 4
 
-/* Proposed view flag (not yet in net/view.h): the daemon detached this
- * client (prefix d, detach-client). */
-#define ATTACH_VIEW_DETACHED 0x4u
-
 /* How a view ends the client. */
 #define ATTACH_END_NONE 0
 #define ATTACH_END_DETACHED 1 /* "[detached (from session NAME)]" */
@@ -39,7 +35,9 @@ struct attach_global {
 int attach_view_end(const struct view *v, int seen_windows);
 
 /* `attach`/`attach-session` with ARGV[0] the command name. Returns the
- * exit status. */
+ * exit status. `--predict adaptive|always|never` (on attach and connect;
+ * else $RMUX_PREDICT, else adaptive) sets the local echo's display policy:
+ * the server's option `predict` is not known before the connection. */
 int attach_command(const struct attach_global *g, int argc, char **argv);
 /* `connect ADDR PORT` with the key in $RMUX_KEY. */
 int attach_connect_command(const struct attach_global *g, int argc, char **argv);
@@ -47,8 +45,9 @@ int attach_connect_command(const struct attach_global *g, int argc, char **argv)
 int attach_new_session(const struct attach_global *g);
 
 /* Run the client on the terminal of stdin/stdout against SERVER with KEY
- * (wiped by the caller afterwards). HOST names the server in messages.
- * Returns the exit status. */
-int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN], const char *host);
+ * (wiped by the caller afterwards). HOST names the server in messages;
+ * PREDICT is the local echo's PREDICT_* policy. Returns the exit status. */
+int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN], const char *host,
+    int predict);
 
 #endif

@@ -115,10 +115,13 @@ int transport_receive(struct transport *t, const uint8_t *data, size_t len,
 
 /* Do what is due at NOW: send a new state, a resend, an ack or a
  * heartbeat into the outbox (see transport_pop()). Returns the time of the
- * next wakeup (TRANSPORT_NEVER for none); ticking earlier is harmless. */
+ * next wakeup (TRANSPORT_NEVER for none), always later than NOW; ticking
+ * earlier is harmless. On the client it includes the moment a rebind
+ * falls due, but not again once it is due (see transport_should_rebind()). */
 uint64_t transport_tick(struct transport *t, uint64_t now);
 /* Take the next datagram of the outbox (for transport_peer()). Returns 1
- * and sets DATA/LEN (valid until the next pop or tick) or 0 when empty. */
+ * and sets DATA/LEN (valid until the next pop or tick) or 0 when empty.
+ * Datagrams stay in the outbox until popped, across ticks. */
 int transport_pop(struct transport *t, const uint8_t **data, size_t *len);
 
 /* Client: 1 when the caller should move to a new source port (no round

@@ -47,7 +47,13 @@
 /* View flags. */
 #define VIEW_ZOOMED 0x1u     /* the active window's active pane is zoomed */
 #define VIEW_STATUS_TOP 0x2u /* status lines above the panes */
-#define VIEW_FLAGS 0x3u
+/* The daemon detached this client (detach-client, prefix d): it leaves
+ * and says so; the daemon drops the connection once this is acknowledged. */
+#define VIEW_DETACHED 0x4u
+/* The session's mouse option is on: the client's terminal reports the
+ * mouse (buttons and drags) even where no pane asks for it. */
+#define VIEW_MOUSE 0x8u
+#define VIEW_FLAGS 0xfu
 
 /* Pane flags. */
 #define VIEW_PANE_CURSOR_VISIBLE 0x01u
@@ -145,6 +151,8 @@ void view_set_key_table(struct view *v, const char *name);
 void view_set_bells(struct view *v, uint64_t n);
 void view_set_clipboard(struct view *v, uint64_t count, const char *target, const void *data,
     size_t len);
+/* Only the view flags (VIEW_*; others are dropped), the layout kept. */
+void view_set_flags(struct view *v, uint32_t flags);
 
 /* Layout. view_set_layout() sets the client size, flags, active pane and
  * the pane rectangles; a pane whose id was already present keeps its

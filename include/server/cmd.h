@@ -37,6 +37,10 @@ int cmd_execute(const struct ctlmsg_command *req, int argc, char **argv, struct 
  * WAITER. */
 int cmd_execute_wait(const struct ctlmsg_command *req, int argc, char **argv, struct buf *out,
     struct buf *err, void *waiter, size_t *next);
+/* The command NAME names: its full name, its alias or a prefix of one
+ * full name. NULL if none, with *AMBIGUOUS set if several. */
+struct cmd_entry;
+const struct cmd_entry *cmd_find_entry(const char *name, int *ambiguous);
 /* Whether the command named NAME starts a server when none runs. */
 int cmd_starts_server(const char *name);
 /* Run one config file: commands in order, a bad line reported as
@@ -81,6 +85,7 @@ extern const struct cmd_entry cmd_keys_entries[];
 extern const struct cmd_entry cmd_option_entries[];
 extern const struct cmd_entry cmd_layout_entries[];
 extern const struct cmd_entry cmd_link_entries[];
+extern const struct cmd_entry cmd_environ_entries[];
 
 static inline int args_has(const struct args *a, int c)
 {
@@ -100,6 +105,10 @@ int cmd_find_session(struct cmd_ctx *ctx, const char *t, struct session **s);
 int cmd_find_window(struct cmd_ctx *ctx, const char *t, struct session **s, struct window **w);
 int cmd_find_pane(struct cmd_ctx *ctx, const char *t, struct session **s, struct window **w,
     struct pane **p);
+/* A target window index (new-window -t, break-pane -t): *INDEX is the
+ * index it names, which need not be in use, or -1 when only a session is
+ * named (the caller picks a free index). */
+int cmd_find_index(struct cmd_ctx *ctx, const char *t, struct session **s, int *index);
 
 /* Expand FMT for the given session, window and pane (any may be NULL).
  * Caller frees. */
@@ -110,7 +119,15 @@ int cmd_number(struct cmd_ctx *ctx, const char *what, const char *s, long min, l
 /* Program, directory and environment for a new pane from the flags
  * (-c) and positional arguments of the command. Free with cmd_spawn_free. */
 struct pty_spawn;
+struct environ;
 void cmd_spawn_init(struct cmd_ctx *ctx, struct args *a, struct session *s, struct pty_spawn *sp);
+/* The same with SENV standing for the session's environment (new-session
+ * makes it before the session). */
+void cmd_spawn_init_environ(struct cmd_ctx *ctx, struct args *a, struct session *s,
+    const struct environ *senv, struct pty_spawn *sp);
+/* Whether REQ carries a command line's environment (key bindings and the
+ * link pass only RMUX_PANE). */
+int cmd_client_environ(const struct ctlmsg_command *req);
 void cmd_spawn_free(struct pty_spawn *sp);
 
 #endif

@@ -1,5 +1,6 @@
 /* cmd_copy.h — copy mode in the daemon: copy-mode, send-keys -X,
- * capture-pane into a paste buffer, and the copy-mode format variables. A
+ * capture-pane (printed or into a paste buffer), and the copy-mode and
+ * mouse format variables (cmd_format asks them first). A
  * pane in copy mode has its struct copy_mode in pane->copy. */
 #ifndef RMUX_SERVER_CMD_COPY_H
 #define RMUX_SERVER_CMD_COPY_H

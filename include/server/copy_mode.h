@@ -69,6 +69,11 @@ unsigned copy_mode_scroll_position(const struct copy_mode *cm);
 unsigned copy_mode_history_size(const struct copy_mode *cm);
 void copy_mode_cursor(const struct copy_mode *cm, unsigned *x, unsigned *y);
 int copy_mode_has_selection(const struct copy_mode *cm);
+/* The last search's text (NULL: none yet), and setting it for a new copy
+ * mode: the pane keeps it from one copy mode to the next, as tmux does,
+ * and search-again then searches up. */
+const char *copy_mode_search_string(const struct copy_mode *cm);
+void copy_mode_set_search_string(struct copy_mode *cm, const char *s);
 /* The text of line Y of the view (0 = top row), trailing spaces cut (#{copy_cursor_line}
  * for the cursor's row). Malloc'd. */
 char *copy_mode_line_text(struct copy_mode *cm, unsigned y);

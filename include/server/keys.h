@@ -103,10 +103,6 @@ void keys_mouse_forward(void);
 #define KEYS_DRAG_COPY 1
 #define KEYS_DRAG_RESIZE 2
 void keys_mouse_drag(int what);
-/* FMT expanded for S, W, P with the mouse and copy-mode variables the
- * format engine does not know yet (#{mouse_x}, #{mouse_any_flag},
- * #{pane_in_mode} ...: see cmd_copy_format()). Caller frees. */
-char *keys_format(const char *fmt, struct session *s, struct window *w, struct pane *p);
 
 /* Options the key path, copy mode and buffers read, for pane P (NULL:
  * the global sets): server, session or window/pane options by NAME's scope

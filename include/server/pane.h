@@ -43,6 +43,7 @@ struct pane {
 	struct event *ev_write;
 	struct buf out;         /* bytes for the program not yet written */
 	struct copy_mode *copy; /* copy mode (cmd_copy.c), NULL when not in it */
+	char *searchstr;        /* the last copy mode's search, NULL none */
 	struct options *options; /* inherits the window's */
 	int argc;               /* the command, for respawn-pane */
 	char **argv;

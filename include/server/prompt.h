@@ -24,6 +24,10 @@ struct session;
 #define PROMPT_KEY 0x2u     /* -k: one key answers with its name */
 #define PROMPT_NUMERIC 0x4u /* -N: digits only */
 #define PROMPT_CONFIRM 0x8u /* confirm-before: y runs, any other key cancels */
+/* -i: the template runs on every change of the input with it after "="
+ * (C-r and C-s: "-" and "+"); Enter only closes. The initial input comes
+ * back with C-r or C-s on an empty input. */
+#define PROMPT_INCREMENTAL 0x10u
 
 /* Most characters of prompt input and entries of prompt history. */
 #define PROMPT_INPUT_MAX 4096

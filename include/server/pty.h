@@ -13,7 +13,7 @@ struct pty_spawn {
 	char **argv;
 	const char *shell;   /* the user's shell (login shell when argc is 0) */
 	const char *cwd;     /* NULL or unusable: the home directory */
-	char **env;          /* extra "NAME=value" entries, NULL-terminated */
+	char **env;          /* the whole environment, NULL-terminated; NULL: the daemon's */
 	unsigned sx, sy;
 };
 

@@ -9,6 +9,7 @@
 struct window;
 struct pty_spawn;
 struct options;
+struct environ;
 struct prompt_state;
 
 struct session {
@@ -21,6 +22,7 @@ struct session {
 	struct window *cur;
 	struct window *last;
 	struct options *options; /* inherits global_s_options */
+	struct environ *environ; /* over the global environment (environ.h) */
 	struct prompt_state *prompt; /* message and command prompt (prompt.c) */
 	uint32_t clipboards;  /* clipboard payloads for its clients so far */
 	char clip_sel[17];    /* the newest one: its OSC 52 selection */

@@ -1,8 +1,9 @@
 /* view_build.h — one link connection's view made from its session: the
  * window list, the current window's layout clipped to the client's size,
  * the visible panes' rows (copy mode's viewport for a pane in copy mode),
- * cursors, titles, modes, the status line, the key table and the bell
- * count. Rows of the emulator's grid that did not change since the last
+ * cursors, titles, modes, the status line, the key table, the bell
+ * count and the view flags (zoom, status on top, the session's mouse
+ * option). Rows of the emulator's grid that did not change since the last
  * build keep their view row objects, so an unchanged pane costs the link
  * nothing and a scroll shows up as rows that moved. */
 #ifndef RMUX_SERVER_VIEW_BUILD_H

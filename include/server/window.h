@@ -64,5 +64,9 @@ struct window *window_create_with(struct session *s, int index, unsigned sx, uns
  * could not be rebuilt (W is then unchanged). */
 int window_set_order(struct window *w, const int *ids);
 void window_size(const struct window *w, unsigned *sx, unsigned *sy);
+/* The neighbour of P in direction DIR ('L', 'R', 'U', 'D'): panes whose
+ * edge touches P's across the one-cell border and overlap it, wrapping
+ * around the window; among several, the most recently used. NULL if none. */
+struct pane *window_neighbour(struct window *w, struct pane *p, int dir);
 
 #endif

@@ -3,7 +3,12 @@
  * happened; one "turn" after each of them ticks the transport, sends what
  * is due, composes and writes the frame if anything changed, and re-arms
  * the timer for the earliest deadline (the transport's, the lone-Escape
- * timeout, the status bar's next second, an old socket's end). */
+ * timeout, the status bar's next second, an old socket's end, the next
+ * moment a late prediction changes how predictions are shown).
+ *
+ * Typed keys go to the prediction engine (predict.h) with the number of
+ * the input event that carries them; its guesses are drawn over each
+ * composed frame until the server's view confirms or refutes them. */
 #include "client/attach.h"
 
 #include <errno.h>
@@ -23,6 +28,7 @@
 #include "client/display.h"
 #include "client/input.h"
 #include "client/notify.h"
+#include "client/predict.h"
 #include "client/tty.h"
 #include "common/base64.h"
 #include "common/buf.h"
@@ -52,6 +58,8 @@ struct attach_client {
 	struct display *display;
 	struct display_frame *frame;
 	struct input *input;
+	struct predict *predict;
+	uint64_t predict_due; /* when predict_tick() is due, or 0 */
 	struct transport *t;
 	struct udp_addr server;
 	const char *host;
@@ -80,7 +88,7 @@ struct attach_client {
 
 int attach_view_end(const struct view *v, int seen_windows)
 {
-	if (v->flags & ATTACH_VIEW_DETACHED)
+	if (v->flags & VIEW_DETACHED)
 		return ATTACH_END_DETACHED;
 	if (seen_windows && v->nwindows == 0 && v->npanes == 0)
 		return ATTACH_END_EXITED;
@@ -151,19 +159,22 @@ static void attach_clipboard(struct attach_client *c, const struct view *v)
 	free(b64);
 }
 
+/* The active pane's mouse mode, or at least buttons and drags when the
+ * session's mouse option is on (the daemon's key tables take them). */
 static int attach_mouse_mode(const struct view *v)
 {
 	const struct view_pane *ap = compose_active_pane(v);
+	int base = (v->flags & VIEW_MOUSE) ? TTY_MOUSE_DRAG : TTY_MOUSE_OFF;
 
 	if (ap == NULL)
-		return TTY_MOUSE_OFF;
+		return base;
 	if (ap->modes & MODE_MOUSE_ANY)
 		return TTY_MOUSE_ANY;
 	if (ap->modes & MODE_MOUSE_BUTTON)
 		return TTY_MOUSE_DRAG;
 	if (ap->modes & (MODE_MOUSE_STANDARD | MODE_MOUSE_X10))
-		return TTY_MOUSE_CLICK;
-	return TTY_MOUSE_OFF;
+		return RMUX_MAX(base, TTY_MOUSE_CLICK);
+	return base;
 }
 
 static void attach_new_view(struct attach_client *c)
@@ -189,6 +200,11 @@ static void attach_new_view(struct attach_client *c)
 	}
 	if (v->nwindows > 0)
 		c->seen_windows = 1;
+	predict_view(c->predict, v, time_now_ms());
+	log_debug("view echo_ack %llu srtt %u: predictions %s%s, glitch %u",
+	    (unsigned long long)v->echo_ack, transport_srtt_ms(c->t),
+	    predict_showing(c->predict) ? "shown" : "hidden",
+	    predict_pending(c->predict) ? ", pending" : "", predict_glitch(c->predict));
 	mouse = attach_mouse_mode(v);
 	if (mouse != c->mouse) {
 		tty_mouse(c->caps, &c->out, mouse);
@@ -204,6 +220,27 @@ static void attach_new_view(struct attach_client *c)
 
 /* ---- input ---- */
 
+/* A typed key: guessed at (unless it came in a bulk read, which is pasted
+ * text) with the number its input event gets, then queued. */
+static void attach_key(struct attach_client *c, struct input_stream *s,
+    const struct input_item *it)
+{
+	uint64_t event = input_stream_end(s);
+
+	if (input_stream_add_key(s, it->key) != 0) {
+		log_debug("key %llx dropped", (unsigned long long)it->key);
+		/* Guesses after a lost key would be off by it. */
+		predict_reset(c->predict);
+		c->dirty = 1;
+		return;
+	}
+	if (it->bulk)
+		predict_paste(c->predict);
+	else
+		predict_key(c->predict, it->key, event, time_now_ms());
+	c->dirty = 1;
+}
+
 static void attach_item(const struct input_item *it, void *arg)
 {
 	struct attach_client *c = arg;
@@ -216,10 +253,11 @@ static void attach_item(const struct input_item *it, void *arg)
 			display_invalidate(c->display);
 			c->dirty = 1;
 		}
-		if (input_stream_add_key(s, it->key) != 0)
-			log_debug("key %llx dropped", (unsigned long long)it->key);
+		attach_key(c, s, it);
 		break;
 	case INPUT_ITEM_PASTE:
+		predict_paste(c->predict);
+		c->dirty = 1;
 		if (c->paste.len + it->len <= INPUT_PASTE_MAX)
 			buf_add(&c->paste, it->data, it->len);
 		if (!it->more) {
@@ -396,9 +434,10 @@ static void attach_render(struct attach_client *c, uint64_t now)
 	}
 	if (!c->dirty)
 		return;
-	if (c->seen_view)
+	if (c->seen_view) {
 		compose_view(transport_remote_state(c->t), c->frame);
-	else
+		predict_apply(c->predict, c->frame);
+	} else
 		display_frame_clear(c->frame);
 	notify_overlay(c->frame, now, heard);
 	display_update(c->display, c->frame, &c->out);
@@ -428,6 +467,11 @@ static void attach_turn(struct attach_client *c)
 	}
 	next = transport_tick(c->t, now);
 	attach_send(c, now);
+	predict_set_srtt(c->predict, transport_srtt_ms(c->t));
+	if (c->predict_due != 0 && now >= c->predict_due) {
+		predict_tick(c->predict, now);
+		c->dirty = 1;
+	}
 	if (transport_dead(c->t)) {
 		attach_finish(c, 1, "the connection used up its sequence numbers; attach again");
 		return;
@@ -439,6 +483,10 @@ static void attach_turn(struct attach_client *c)
 
 	heard = RMUX_MAX(transport_last_heard(c->t), c->start);
 	next = RMUX_MIN(next, notify_next_change(now, heard));
+	wait = predict_wake(c->predict, now);
+	c->predict_due = wait >= 0 ? now + (uint64_t)wait : 0;
+	if (wait >= 0)
+		next = RMUX_MIN(next, c->predict_due);
 	wait = input_wait_ms(c->input, now);
 	if (wait >= 0)
 		next = RMUX_MIN(next, now + (uint64_t)wait);
@@ -486,6 +534,7 @@ static void attach_free(struct attach_client *c)
 		transport_free(c->t);
 	if (c->input != NULL)
 		input_free(c->input);
+	predict_free(c->predict);
 	if (c->frame != NULL)
 		display_frame_free(c->frame);
 	if (c->display != NULL)
@@ -499,7 +548,8 @@ static void attach_free(struct attach_client *c)
 	free(c->session);
 }
 
-int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN], const char *host)
+int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN], const char *host,
+    int predict)
 {
 	struct attach_client c;
 	struct input_stream *empty_in;
@@ -552,6 +602,7 @@ int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN],
 	c.display = display_create(c.caps, c.cols, c.rows);
 	c.frame = display_frame_create(c.cols, c.rows);
 	c.input = input_create(attach_item, &c);
+	c.predict = predict_create(predict);
 	input_add_terminfo(c.input);
 
 	if (tty_raw_enter(&c.mode, STDIN_FILENO) != 0) {
@@ -636,7 +687,8 @@ static char **attach_self_argv(const struct attach_global *g, const char *const 
 	return argv;
 }
 
-static int attach_local(const struct attach_global *g, const char *session, unsigned port)
+static int attach_local(const struct attach_global *g, const char *session, unsigned port,
+    int predict)
 {
 	const char *words[6] = { "bootstrap", NULL, NULL, NULL, NULL, NULL };
 	struct bootstrap_reply r;
@@ -664,13 +716,13 @@ static int attach_local(const struct attach_global *g, const char *session, unsi
 	if (udp_addr_parse("127.0.0.1:1", &addr) != 0)
 		return 1;
 	udp_addr_set_port(&addr, r.port);
-	status = attach_run(&addr, r.key, "localhost");
+	status = attach_run(&addr, r.key, "localhost", predict);
 	OPENSSL_cleanse(&r, sizeof r);
 	return status;
 }
 
 static int attach_remote(const char *host, const char *ssh, const char *server_cmd,
-    const char *server_addr, const char *session, unsigned port)
+    const char *server_addr, const char *session, unsigned port, int predict)
 {
 	struct bootstrap_reply r;
 	struct udp_addr addr;
@@ -699,7 +751,7 @@ static int attach_remote(const char *host, const char *ssh, const char *server_c
 		free(name);
 		return 1;
 	}
-	status = attach_run(&addr, r.key, name);
+	status = attach_run(&addr, r.key, name, predict);
 	OPENSSL_cleanse(&r, sizeof r);
 	free(name);
 	return status;
@@ -734,12 +786,32 @@ static int attach_port_arg(const char *text, unsigned *port)
 	return 0;
 }
 
+/* The display policy: --predict (TEXT, or NULL when not given), else
+ * $RMUX_PREDICT, else adaptive. The server's option `predict` cannot be
+ * read before the connection exists, so the client has its own. */
+static int attach_predict_arg(const char *text)
+{
+	const char *from = "--predict";
+	int policy;
+
+	if (text == NULL) {
+		text = getenv("RMUX_PREDICT");
+		from = "RMUX_PREDICT";
+		if (text == NULL || *text == '\0')
+			return PREDICT_ADAPTIVE;
+	}
+	policy = predict_policy_from_string(text);
+	if (policy < 0)
+		fprintf(stderr, "rmux: bad %s: %s (adaptive, always or never)\n", from, text);
+	return policy;
+}
+
 int attach_command(const struct attach_global *g, int argc, char **argv)
 {
 	const char *session = NULL, *ssh = NULL, *server_cmd = NULL, *server_addr = NULL;
-	const char *host = NULL;
+	const char *host = NULL, *predict_text = NULL;
 	unsigned port = 0;
-	int i;
+	int i, predict;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -756,6 +828,8 @@ int attach_command(const struct attach_global *g, int argc, char **argv)
 			value = &server_cmd;
 		else if (strcmp(a, "--server-addr") == 0)
 			value = &server_addr;
+		else if (strcmp(a, "--predict") == 0)
+			value = &predict_text;
 		else if (strcmp(a, "--port") == 0) {
 			if (i + 1 >= argc || attach_port_arg(argv[i + 1], &port) != 0)
 				goto usage;
@@ -774,19 +848,23 @@ int attach_command(const struct attach_global *g, int argc, char **argv)
 			goto usage;
 		*value = argv[++i];
 	}
+	predict = attach_predict_arg(predict_text);
+	if (predict < 0)
+		return 1;
 	if (host == NULL) {
 		if (ssh != NULL || server_cmd != NULL || server_addr != NULL)
 			goto usage;
 		if (!attach_can_run(1))
 			return 1;
-		return attach_local(g, session, port);
+		return attach_local(g, session, port, predict);
 	}
 	if (!attach_can_run(0))
 		return 1;
-	return attach_remote(host, ssh, server_cmd, server_addr, session, port);
+	return attach_remote(host, ssh, server_cmd, server_addr, session, port, predict);
 usage:
 	fprintf(stderr, "usage: rmux attach [-t session] [--ssh command] [--port N] "
-			"[--server-cmd path] [--server-addr address] [[user@]host]\n");
+			"[--server-cmd path] [--server-addr address] "
+			"[--predict adaptive|always|never] [[user@]host]\n");
 	return 1;
 }
 
@@ -796,12 +874,22 @@ int attach_connect_command(const struct attach_global *g, int argc, char **argv)
 	struct udp_addr addr;
 	unsigned port = 0;
 	char *text;
-	int status;
+	const char *predict_text = NULL;
+	int status, predict;
 
+	if (argc == 5 && strcmp(argv[1], "--predict") == 0) {
+		predict_text = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: RMUX_KEY=key rmux connect address port\n");
+		fprintf(stderr, "usage: RMUX_KEY=key rmux connect [--predict adaptive|always|never] "
+				"address port\n");
 		return 1;
 	}
+	predict = attach_predict_arg(predict_text);
+	if (predict < 0)
+		return 1;
 	text = getenv("RMUX_KEY");
 	if (text == NULL) {
 		fprintf(stderr, "rmux: RMUX_KEY is not set\n");
@@ -829,7 +917,7 @@ int attach_connect_command(const struct attach_global *g, int argc, char **argv)
 		OPENSSL_cleanse(key, sizeof key);
 		return 1;
 	}
-	status = attach_run(&addr, key, argv[1]);
+	status = attach_run(&addr, key, argv[1], predict);
 	OPENSSL_cleanse(key, sizeof key);
 	return status;
 }
@@ -840,9 +928,12 @@ int attach_new_session(const struct attach_global *g)
 		NULL };
 	char **argv;
 	struct buf so, se;
-	int status = 0, e;
+	int status = 0, e, predict;
 	char *name;
 
+	predict = attach_predict_arg(NULL);
+	if (predict < 0)
+		return 1;
 	if (!attach_can_run(1))
 		return 1;
 	argv = attach_self_argv(g, words);
@@ -866,7 +957,7 @@ int attach_new_session(const struct attach_global *g)
 	name[so.len] = '\0';
 	buf_free(&so);
 	buf_free(&se);
-	status = attach_local(g, name, 0);
+	status = attach_local(g, name, 0, predict);
 	free(name);
 	return status;
 }

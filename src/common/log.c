@@ -34,7 +34,7 @@ int log_enabled(void)
 	return log_file != NULL;
 }
 
-static void log_vwrite(const char *fmt, va_list ap)
+static void __attribute__((format(printf, 1, 0))) log_vwrite(const char *fmt, va_list ap)
 {
 	struct timeval tv;
 
@@ -55,7 +55,8 @@ void log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-static _Noreturn void die(const char *fmt, va_list ap, const char *suffix)
+static _Noreturn void __attribute__((format(printf, 1, 0)))
+die(const char *fmt, va_list ap, const char *suffix)
 {
 	char msg[1024];
 

@@ -426,7 +426,8 @@ uint64_t transport_tick(struct transport *t, uint64_t now)
 	struct buf diff, resend;
 	uint64_t wake;
 
-	outbox_clear(t);
+	/* The outbox is emptied by transport_pop() only: a tick before the
+	 * caller popped everything adds to it, so nothing sealed is lost. */
 	if (t->dead)
 		return TRANSPORT_NEVER;
 	calculate_timers(t, now);
@@ -475,8 +476,14 @@ uint64_t transport_tick(struct transport *t, uint64_t now)
 	if (t->dead)
 		return TRANSPORT_NEVER;
 	wake = RMUX_MIN(t->next_ack_time, t->next_send_time);
-	if (t->side == TRANSPORT_CLIENT)
-		wake = RMUX_MIN(wake, RMUX_MAX(t->last_rebind, t->last_roundtrip) + TRANSPORT_REBIND_MS);
+	if (t->side == TRANSPORT_CLIENT) {
+		uint64_t rebind = RMUX_MAX(t->last_rebind, t->last_roundtrip) + TRANSPORT_REBIND_MS;
+
+		/* Wake the caller when a rebind falls due; once due, it has
+		 * been told (a caller that does not rebind must not spin). */
+		if (rebind > now)
+			wake = RMUX_MIN(wake, rebind);
+	}
 	return wake == TRANSPORT_NEVER ? wake : RMUX_MAX(wake, now + 1);
 }
 

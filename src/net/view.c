@@ -775,6 +775,11 @@ void view_set_layout(struct view *v, unsigned cols, unsigned rows, uint32_t flag
 	set_layout(v, cols, rows, flags, active_pane, p, n, nstatus);
 }
 
+void view_set_flags(struct view *v, uint32_t flags)
+{
+	v->flags = flags & VIEW_FLAGS;
+}
+
 struct view_pane *view_find_pane(struct view *v, uint32_t id)
 {
 	for (size_t i = 0; i < v->npanes; i++) {

@@ -14,6 +14,8 @@
 #include "common/xmalloc.h"
 #include "server/cmd_parse.h"
 #include "server/daemon.h"
+#include "server/environ.h"
+#include "server/keys.h"
 #include "server/layout.h"
 #include "server/options.h"
 #include "server/pane.h"
@@ -77,309 +79,33 @@ int cmd_number(struct cmd_ctx *ctx, const char *what, const char *s, long min, l
 	return 0;
 }
 
-/* ---- targets ---- */
-
-static int parse_id(const char *s, char prefix, int *id)
-{
-	char *end;
-	long v;
-
-	if (s[0] != prefix || s[1] == '\0')
-		return 0;
-	errno = 0;
-	v = strtol(s + 1, &end, 10);
-	if (*end != '\0' || errno != 0 || v < 0 || v > 0x7fffffff)
-		return 0;
-	*id = (int)v;
-	return 1;
-}
-
-static void current(struct cmd_ctx *ctx, struct session **s, struct window **w, struct pane **p)
-{
-	if (ctx->cur_pane != NULL && pane_find(ctx->cur_pane->id) == ctx->cur_pane) {
-		*p = ctx->cur_pane;
-		*w = (*p)->window;
-		*s = (*w)->session;
-		return;
-	}
-	*s = session_best();
-	*w = *s != NULL ? (*s)->cur : NULL;
-	*p = *w != NULL ? (*w)->active : NULL;
-}
-
-/* Exact name, "=name", $id, then a unique prefix. */
-static struct session *lookup_session(const char *t)
-{
-	struct session *s, *found = NULL;
-	size_t n = strlen(t);
-	int id;
-
-	if (t[0] == '=')
-		return session_find(t + 1);
-	if (parse_id(t, '$', &id))
-		return session_find_id(id);
-	if ((s = session_find(t)) != NULL)
-		return s;
-	for (s = session_first(); s != NULL; s = s->next) {
-		if (strncmp(s->name, t, n) == 0) {
-			if (found != NULL)
-				return NULL;
-			found = s;
-		}
-	}
-	return found;
-}
-
-/* Index, @id, "=name", name, unique name prefix; "" the current one;
- * "!" the last, "+" / "-" next and previous. */
-static struct window *lookup_window(struct session *s, const char *t)
-{
-	struct window *w, *found = NULL;
-	char name[256];
-	char *end;
-	long idx;
-	int id;
-	size_t n = strlen(t);
-
-	if (*t == '\0')
-		return s->cur;
-	if (strcmp(t, "!") == 0)
-		return s->last;
-	if (strcmp(t, "+") == 0)
-		return s->cur != NULL ? s->cur->next : NULL;
-	if (strcmp(t, "-") == 0) {
-		for (w = s->windows; w != NULL; w = w->next) {
-			if (w->next == s->cur)
-				return w;
-		}
-		return NULL;
-	}
-	if (parse_id(t, '@', &id)) {
-		w = window_find_id(id);
-		return w != NULL && w->session == s ? w : NULL;
-	}
-	if (t[0] == '=') {
-		for (w = s->windows; w != NULL; w = w->next) {
-			if (strcmp(window_name(w, name, sizeof name), t + 1) == 0)
-				return w;
-		}
-		return NULL;
-	}
-	errno = 0;
-	idx = strtol(t, &end, 10);
-	if (*end == '\0' && errno == 0)
-		return session_window_at(s, (int)idx);
-	for (w = s->windows; w != NULL; w = w->next) {
-		if (strcmp(window_name(w, name, sizeof name), t) == 0)
-			return w;
-	}
-	for (w = s->windows; w != NULL; w = w->next) {
-		if (strncmp(window_name(w, name, sizeof name), t, n) == 0) {
-			if (found != NULL)
-				return NULL;
-			found = w;
-		}
-	}
-	return found;
-}
-
-static struct pane *lookup_pane(struct window *w, const char *t)
-{
-	char *end;
-	long idx;
-	int id;
-
-	if (*t == '\0')
-		return w->active;
-	if (strcmp(t, "!") == 0)
-		return w->last;
-	if (parse_id(t, '%', &id)) {
-		struct pane *p = pane_find(id);
-
-		return p != NULL && p->window == w ? p : NULL;
-	}
-	errno = 0;
-	idx = strtol(t, &end, 10);
-	if (*end != '\0' || errno != 0)
-		return NULL;
-	idx -= (long)options_get_number(w->options, "pane-base-index");
-	if (idx < 0)
-		return NULL;
-	return window_pane_at(w, (size_t)idx);
-}
-
-int cmd_find_session(struct cmd_ctx *ctx, const char *t, struct session **s)
-{
-	struct window *w;
-	struct pane *p;
-	char *copy, *colon;
-
-	if (t == NULL) {
-		current(ctx, s, &w, &p);
-		if (*s == NULL)
-			return cmd_error(ctx, "no current session") ? -1 : -1;
-		return 0;
-	}
-	if (parse_id(t, '%', &(int){ 0 })) {
-		struct window *dw;
-
-		if (cmd_find_pane(ctx, t, s, &dw, &p) != 0)
-			return -1;
-		return 0;
-	}
-	copy = xstrdup(t);
-	colon = strchr(copy, ':');
-	if (colon != NULL)
-		*colon = '\0';
-	*s = lookup_session(copy);
-	free(copy);
-	if (*s == NULL) {
-		cmd_error(ctx, "can't find session: %s", t);
-		return -1;
-	}
-	return 0;
-}
-
-int cmd_find_window(struct cmd_ctx *ctx, const char *t, struct session **s, struct window **w)
-{
-	struct pane *p;
-	char *copy, *colon, *wpart;
-	int id;
-
-	if (t == NULL) {
-		current(ctx, s, w, &p);
-		if (*w == NULL) {
-			cmd_error(ctx, "no current window");
-			return -1;
-		}
-		return 0;
-	}
-	if (parse_id(t, '%', &id)) {
-		if (cmd_find_pane(ctx, t, s, w, &p) != 0)
-			return -1;
-		return 0;
-	}
-	if (parse_id(t, '@', &id)) {
-		*w = window_find_id(id);
-		if (*w == NULL) {
-			cmd_error(ctx, "can't find window: %s", t);
-			return -1;
-		}
-		*s = (*w)->session;
-		return 0;
-	}
-	copy = xstrdup(t);
-	colon = strchr(copy, ':');
-	if (colon != NULL) {
-		*colon = '\0';
-		wpart = colon + 1;
-		/* "s:1.2": the pane part does not matter here. */
-		if (strchr(wpart, '.') != NULL && wpart[0] != '=')
-			*strchr(wpart, '.') = '\0';
-		*s = copy[0] == '\0' ? (current(ctx, s, w, &p), *s) : lookup_session(copy);
-		if (*s == NULL) {
-			cmd_error(ctx, "can't find session: %s", copy);
-			free(copy);
-			return -1;
-		}
-		*w = lookup_window(*s, wpart);
-		if (*w == NULL) {
-			cmd_error(ctx, "can't find window: %s", wpart);
-			free(copy);
-			return -1;
-		}
-		free(copy);
-		return 0;
-	}
-	/* No colon: a window of the current session, else a session. */
-	current(ctx, s, w, &p);
-	*w = NULL;
-	if (*s != NULL)
-		*w = lookup_window(*s, copy);
-	if (*w == NULL) {
-		*s = lookup_session(copy);
-		if (*s != NULL)
-			*w = (*s)->cur;
-	}
-	if (*w == NULL) {
-		cmd_error(ctx, "can't find window: %s", t);
-		free(copy);
-		return -1;
-	}
-	free(copy);
-	return 0;
-}
-
-int cmd_find_pane(struct cmd_ctx *ctx, const char *t, struct session **s, struct window **w,
-    struct pane **p)
-{
-	char *copy, *dot, *colon;
-	int id;
-
-	if (t == NULL) {
-		current(ctx, s, w, p);
-		if (*p == NULL) {
-			cmd_error(ctx, "no current pane");
-			return -1;
-		}
-		return 0;
-	}
-	if (parse_id(t, '%', &id)) {
-		*p = pane_find(id);
-		if (*p == NULL) {
-			cmd_error(ctx, "can't find pane: %s", t);
-			return -1;
-		}
-		*w = (*p)->window;
-		*s = (*w)->session;
-		return 0;
-	}
-	copy = xstrdup(t);
-	colon = strchr(copy, ':');
-	dot = strrchr(colon != NULL ? colon : copy, '.');
-	if (dot != NULL) {
-		*dot = '\0';
-		if (cmd_find_window(ctx, copy[0] == '\0' ? NULL : copy, s, w) != 0) {
-			free(copy);
-			return -1;
-		}
-		*p = lookup_pane(*w, dot + 1);
-		if (*p == NULL) {
-			cmd_error(ctx, "can't find pane: %s", dot + 1);
-			free(copy);
-			return -1;
-		}
-		free(copy);
-		return 0;
-	}
-	free(copy);
-	if (colon == NULL) {
-		/* A bare word: a pane index of the current window first. */
-		struct session *cs;
-		struct window *cw;
-		struct pane *cp;
-
-		current(ctx, &cs, &cw, &cp);
-		if (cw != NULL && t[0] >= '0' && t[0] <= '9' && strspn(t, "0123456789") == strlen(t) &&
-		    lookup_window(cs, t) == NULL && (*p = lookup_pane(cw, t)) != NULL) {
-			*s = cs;
-			*w = cw;
-			return 0;
-		}
-	}
-	if (cmd_find_window(ctx, t, s, w) != 0)
-		return -1;
-	*p = (*w)->active;
-	return 0;
-}
-
 /* ---- new panes ---- */
+
+int cmd_client_environ(const struct ctlmsg_command *req)
+{
+	int i;
+
+	if (req == NULL)
+		return 0;
+	for (i = 0; i < req->envc; i++) {
+		if (strncmp(req->env[i], "RMUX_PANE=", 10) != 0)
+			return 1;
+	}
+	return 0;
+}
 
 void cmd_spawn_init(struct cmd_ctx *ctx, struct args *a, struct session *s, struct pty_spawn *sp)
 {
-	char **env = xcalloc(4, sizeof *env);
-	const char *cwd = args_get(a, 'c');
+	cmd_spawn_init_environ(ctx, a, s, s != NULL ? s->environ : NULL, sp);
+}
+
+void cmd_spawn_init_environ(struct cmd_ctx *ctx, struct args *a, struct session *s,
+    const struct environ *senv, struct pty_spawn *sp)
+{
+	const char *cwd = args_get(a, 'c'), *path;
+	struct environ *env;
 	struct options *oo;
+	char *v;
 	int i;
 
 	memset(sp, 0, sizeof *sp);
@@ -402,11 +128,30 @@ void cmd_spawn_init(struct cmd_ctx *ctx, struct args *a, struct session *s, stru
 	if (cwd == NULL && ctx->req != NULL && ctx->req->cwd[0] != '\0')
 		cwd = ctx->req->cwd;
 	sp->cwd = cwd != NULL ? xstrdup(cwd) : NULL;
-	env[0] = xasprintf("TERM=%s", options_get_string(global_options, "default-terminal"));
-	env[1] = xstrdup("COLORTERM=truecolor");
-	env[2] = xasprintf("RMUX=%s,%ld,%d", daemon_socket_path(), (long)getpid(),
+	/* As tmux builds it: the global environment under the session's,
+	 * then the terminal, -e, PATH and SHELL. */
+	env = environ_create();
+	environ_copy(environ_global(), env);
+	if (senv != NULL)
+		environ_copy(senv, env);
+	environ_set(env, "TERM", options_get_string(global_options, "default-terminal"), 0);
+	environ_set(env, "COLORTERM", "truecolor", 0);
+	v = xasprintf("%s,%ld,%d", daemon_socket_path(), (long)getpid(),
 	    s != NULL ? s->id : session_peek_next_id());
-	sp->env = env;
+	environ_set(env, "RMUX", v, 0);
+	free(v);
+	if (args_get(a, 'e') != NULL)
+		environ_put(env, args_get(a, 'e'), 0);
+	/* A command line's own PATH, so that what it starts is found. */
+	path = cmd_client_environ(ctx->req) ? ctlmsg_command_getenv(ctx->req, "PATH") : NULL;
+	if (path != NULL)
+		environ_set(env, "PATH", path, 0);
+	else if (environ_find(env, "PATH") == NULL ||
+	    environ_find(env, "PATH")->value == NULL)
+		environ_set(env, "PATH", "/usr/bin:/bin", 0);
+	environ_set(env, "SHELL", sp->shell, 0);
+	sp->env = environ_list(env);
+	environ_free(env);
 }
 
 void cmd_spawn_free(struct pty_spawn *sp)
@@ -425,13 +170,12 @@ void cmd_spawn_free(struct pty_spawn *sp)
 
 /* ---- the table and the run loop ---- */
 
-/* Keys and copy families first: their send-keys and capture-pane stand in
- * for cmd_pane's. */
-static const struct cmd_entry *const tables[] = { cmd_keys_entries, cmd_copy_entries,
-	cmd_buffer_entries, cmd_session_entries, cmd_window_entries, cmd_pane_entries, cmd_option_entries, cmd_layout_entries,
-	cmd_link_entries };
+/* Each command is in exactly one family. */
+static const struct cmd_entry *const tables[] = { cmd_session_entries, cmd_window_entries,
+	cmd_pane_entries, cmd_copy_entries, cmd_buffer_entries, cmd_keys_entries,
+	cmd_option_entries, cmd_layout_entries, cmd_link_entries, cmd_environ_entries };
 
-static const struct cmd_entry *lookup_entry(const char *name, int *ambiguous)
+const struct cmd_entry *cmd_find_entry(const char *name, int *ambiguous)
 {
 	const struct cmd_entry *e, *found = NULL;
 	size_t i, n = strlen(name);
@@ -458,7 +202,7 @@ static const struct cmd_entry *lookup_entry(const char *name, int *ambiguous)
 int cmd_starts_server(const char *name)
 {
 	int amb;
-	const struct cmd_entry *e = lookup_entry(name, &amb);
+	const struct cmd_entry *e = cmd_find_entry(name, &amb);
 
 	return e != NULL && e->starts_server;
 }
@@ -508,6 +252,38 @@ static int parse_args(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc, 
 	return CMD_OK;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* tmux's message: the commands NAME could be, in name order. */
+static int ambiguous(struct cmd_ctx *ctx, const char *name)
+{
+	const struct cmd_entry *e;
+	const char **names = NULL;
+	struct buf b;
+	size_t i, n = 0, len = strlen(name);
+
+	for (i = 0; i < RMUX_NITEMS(tables); i++) {
+		for (e = tables[i]; e->name != NULL; e++) {
+			if (strncmp(e->name, name, len) == 0) {
+				names = xreallocarray(names, n + 1, sizeof *names);
+				names[n++] = e->name;
+			}
+		}
+	}
+	qsort(names, n, sizeof *names, compare_names);
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_add_printf(&b, "%s%s", i == 0 ? "" : ", ", names[i]);
+	cmd_error(ctx, "ambiguous command: %s, could be: %.*s", name, (int)b.len,
+	    (const char *)b.data);
+	buf_free(&b);
+	free(names);
+	return CMD_ERROR;
+}
+
 static int run_one(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry *e;
@@ -516,10 +292,10 @@ static int run_one(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc == 0)
 		return CMD_OK;
-	e = lookup_entry(argv[0], &amb);
+	e = cmd_find_entry(argv[0], &amb);
 	if (e == NULL) {
 		if (amb)
-			return cmd_error(ctx, "ambiguous command: %s", argv[0]);
+			return ambiguous(ctx, argv[0]);
 		return cmd_error(ctx, "unknown command: %s", argv[0]);
 	}
 	if (parse_args(ctx, e, argc, argv, &a) != CMD_OK)
@@ -559,7 +335,7 @@ int cmd_execute_wait(const struct ctlmsg_command *req, int argc, char **argv, st
 	ctx.err = err;
 	ctx.waiter = waiter;
 	cur = req != NULL ? ctlmsg_command_getenv(req, "RMUX_PANE") : NULL;
-	if (cur != NULL && parse_id(cur, '%', &id))
+	if (cur != NULL && cur[0] == '%' && sscanf(cur + 1, "%d", &id) == 1 && id >= 0)
 		ctx.cur_pane = pane_find(id);
 	memset(&r, 0, sizeof r);
 	if (cmd_parse_argv(argc, argv, &r) != 0) {
@@ -595,7 +371,7 @@ int cmd_list_commands(struct cmd_ctx *ctx, const char *only, const char *fmt)
 	int amb;
 
 	if (only != NULL) {
-		e = lookup_entry(only, &amb);
+		e = cmd_find_entry(only, &amb);
 		if (e == NULL)
 			return cmd_error(ctx, "%s command: %s", amb ? "ambiguous" : "unknown", only);
 		all = xcalloc(1, sizeof *all);
@@ -603,10 +379,6 @@ int cmd_list_commands(struct cmd_ctx *ctx, const char *only, const char *fmt)
 	} else {
 		for (i = 0; i < RMUX_NITEMS(tables); i++) {
 			for (e = tables[i]; e->name != NULL; e++) {
-				/* A family may stand in for an older entry
-				 * of the same name: list the one that runs. */
-				if (lookup_entry(e->name, &amb) != e)
-					continue;
 				all = xreallocarray(all, n + 1, sizeof *all);
 				all[n++] = e;
 			}

@@ -1,9 +1,11 @@
 /* cmd_copy.c — copy mode on the daemon's panes: copy-mode, send-keys -X,
  * what a copy does (a paste buffer, and the pipe of copy-pipe), leaving
- * the mode, capture-pane into a buffer and the mode's format variables.
+ * the mode, capture-pane (printed or into a buffer) and the mode's format
+ * variables.
  * The mode itself (movement, search, selection) is copy_mode.c's. */
 #include "server/cmd_copy.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "server/pane.h"
 #include "server/session.h"
 #include "server/window.h"
+#include "term/capture.h"
 #include "term/vt.h"
 
 void cmd_copy_enter(struct pane *p)
@@ -29,10 +32,16 @@ void cmd_copy_enter(struct pane *p)
 	p->copy = copy_mode_create(vt_screen(p->vt), (int)keys_option_number(p, "mode-keys"));
 	copy_mode_set_separators(p->copy, keys_option_string(p, "word-separators"));
 	copy_mode_set_wrap_search(p->copy, (int)keys_option_number(p, "wrap-search"));
+	if (p->searchstr != NULL)
+		copy_mode_set_search_string(p->copy, p->searchstr);
 }
 
 void cmd_copy_leave(struct pane *p)
 {
+	if (p->copy != NULL && copy_mode_search_string(p->copy) != NULL) {
+		free(p->searchstr);
+		p->searchstr = xstrdup(copy_mode_search_string(p->copy));
+	}
 	copy_mode_free(p->copy);
 	p->copy = NULL;
 }
@@ -168,47 +177,57 @@ static int cmd_copy_mode(struct cmd_ctx *ctx, struct args *a)
 
 /* ---- capture-pane ---- */
 
-static const struct cmd_entry *plain_capture_pane(void)
+/* A line number of -S and -E: "-" is the first or last line, a bad
+ * number 0 as tmux reads it. */
+static long line_arg(const char *s, long dash)
 {
-	const struct cmd_entry *e;
+	char *end;
+	long v;
 
-	for (e = cmd_pane_entries; e->name != NULL; e++) {
-		if (strcmp(e->name, "capture-pane") == 0)
-			return e;
-	}
-	return NULL;
+	if (strcmp(s, "-") == 0)
+		return dash;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0)
+		return 0;
+	return v;
 }
 
-/* capture-pane -p is the daemon core's; without -p the same text goes
- * into a paste buffer (-b NAME, else a new automatic one). */
+/* capture-pane: the text to the output (-p), else into a paste buffer
+ * (-b NAME, else a new automatic one). */
 static int cmd_capture_pane(struct cmd_ctx *ctx, struct args *a)
 {
-	const struct cmd_entry *plain = plain_capture_pane();
-	struct cmd_ctx sub;
-	struct args pa;
-	struct buf text;
+	struct session *s;
+	struct window *w;
+	struct pane *p;
+	unsigned flags = 0;
+	long start = 0, end;
 	const char *cause;
-	int status;
+	size_t len;
+	char *text;
+	int status = CMD_OK;
 
-	if (plain == NULL)
-		return cmd_error(ctx, "capture-pane is not available");
-	if (args_has(a, 'p'))
-		return plain->exec(ctx, a);
-	pa = *a;
-	pa.value['p'] = "";
-	sub = *ctx;
-	buf_init(&text);
-	sub.out = &text;
-	status = plain->exec(&sub, &pa);
-	if (status == CMD_OK) {
-		if (args_has(a, 'b')) {
-			if (paste_set(cmd_buffer_store(), args_get(a, 'b'), text.data, text.len, &cause) != 0)
-				status = cmd_error(ctx, "%s", cause);
-		} else {
-			paste_add(cmd_buffer_store(), text.data, text.len);
-		}
+	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
+		return CMD_ERROR;
+	if (args_has(a, 'e'))
+		flags |= CAPTURE_ESCAPES;
+	if (args_has(a, 'J'))
+		flags |= CAPTURE_JOIN;
+	if (args_has(a, 'N'))
+		flags |= CAPTURE_TRAILING;
+	if (args_has(a, 'S'))
+		start = line_arg(args_get(a, 'S'), CAPTURE_FROM_START);
+	end = args_has(a, 'E') ? line_arg(args_get(a, 'E'), CAPTURE_TO_END) : (long)p->sy - 1;
+	text = capture_screen(vt_screen(p->vt), start, end, flags, &len);
+	if (args_has(a, 'p')) {
+		buf_add(ctx->out, text, len);
+	} else if (args_has(a, 'b')) {
+		if (paste_set(cmd_buffer_store(), args_get(a, 'b'), text, len, &cause) != 0)
+			status = cmd_error(ctx, "%s", cause);
+	} else {
+		paste_add(cmd_buffer_store(), text, len);
 	}
-	buf_free(&text);
+	free(text);
 	return status;
 }
 
@@ -259,6 +278,13 @@ char *cmd_copy_format(const struct pane *p, const char *name)
 		return xstrdup(cm != NULL ? "copy-mode" : "");
 	if (strncmp(name, "mouse_", 6) == 0)
 		return mouse_format(p, name + 6);
+	if (strcmp(name, "pane_search_string") == 0) {
+		const char *ss = cm != NULL ? copy_mode_search_string(cm) : NULL;
+
+		if (ss == NULL)
+			ss = p->searchstr;
+		return xstrdup(ss != NULL ? ss : "");
+	}
 	if (strcmp(name, "scroll_position") != 0 && strcmp(name, "copy_cursor_x") != 0 &&
 	    strcmp(name, "copy_cursor_y") != 0 && strcmp(name, "copy_cursor_line") != 0 &&
 	    strcmp(name, "selection_present") != 0)
@@ -278,7 +304,7 @@ char *cmd_copy_format(const struct pane *p, const char *name)
 }
 
 const struct cmd_entry cmd_copy_entries[] = {
-	{ "copy-mode", NULL, "eHMqs:t:u", 0, 0, "[-eHMqu] [-s src-pane] [-t target-pane]",
+	{ "copy-mode", NULL, "eHMqs:t:u", 0, 0, "[-eHMuq] [-s src-pane] [-t target-pane]",
 	    cmd_copy_mode, 0 },
 	{ "capture-pane", "capturep", "ab:CeE:JNpPqS:t:", 0, 0,
 	    "[-aCeJNpPq] [-b buffer-name] [-E end-line] [-S start-line] [-t target-pane]",

@@ -12,6 +12,8 @@
 #include "common/xmalloc.h"
 #include "common/util.h"
 #include "server/cmd.h"
+#include "server/link.h"
+#include "server/cmd_copy.h"
 #include "server/daemon.h"
 #include "server/format.h"
 #include "server/layout.h"
@@ -56,11 +58,16 @@ static char *variable(const struct fctx *f, const char *name)
 		if (strcmp(name, "session_windows") == 0)
 			return xasprintf("%u", session_nwindows(f->s));
 		if (strcmp(name, "session_attached") == 0)
-			return xstrdup("0");
+			return xasprintf("%u", link_session_attached(f->s));
 		if (strcmp(name, "session_created") == 0)
 			return xasprintf("%lld", (long long)f->s->created);
 		/* rmux's own: what the session's message line shows. */
 		if (strncmp(name, "client_", 7) == 0) {
+			/* The client running the command, else the session's newest. */
+			struct link_conn *lc = link_current();
+			char *v = link_format(lc != NULL ? lc : link_best(f->s), f->s, name);
+			if (v != NULL)
+				return v;
 			const char *text = "", *input = "";
 			unsigned cursor = 0;
 			int kind = prompt_show(f->s, &text, &input, &cursor);
@@ -85,6 +92,8 @@ static char *variable(const struct fctx *f, const char *name)
 			return xasprintf("@%d", f->w->id);
 		if (strcmp(name, "window_active") == 0)
 			return xstrdup(f->w->session->cur == f->w ? "1" : "0");
+		if (strcmp(name, "window_last_flag") == 0)
+			return xstrdup(f->w->session->last == f->w ? "1" : "0");
 		if (strcmp(name, "window_panes") == 0)
 			return xasprintf("%zu", f->w->npanes);
 		if (strcmp(name, "window_width") == 0)
@@ -106,6 +115,11 @@ static char *variable(const struct fctx *f, const char *name)
 		}
 	}
 	if (f->p != NULL) {
+		/* Copy mode's and the mouse's. */
+		char *v = cmd_copy_format(f->p, name);
+
+		if (v != NULL)
+			return v;
 		if (strcmp(name, "pane_index") == 0)
 			return xasprintf("%lld", window_pane_index(f->w, f->p) +
 			    options_get_number(f->w->options, "pane-base-index"));
@@ -135,8 +149,6 @@ static char *variable(const struct fctx *f, const char *name)
 			return xstrdup(pty_current_path(f->p->fd, f->p->pid, tmp, sizeof tmp));
 		if (strcmp(name, "pane_title") == 0)
 			return xstrdup(scr->title);
-		if (strcmp(name, "pane_in_mode") == 0)
-			return xstrdup(f->p->copy != NULL ? "1" : "0");
 		if (strcmp(name, "pane_dead") == 0)
 			return xstrdup(f->p->flags & PANE_F_DEAD_SHOWN ? "1" : "0");
 		if (strcmp(name, "pane_dead_status") == 0) {

@@ -60,45 +60,6 @@ static const char *const tmux_commands[] = {
 	"wait-for wait"
 };
 
-/* The families a bound command is looked up in. send-keys and
- * capture-pane are listed first here and in cmd.c: these are the ones that
- * know the key path and the paste buffers. */
-static const struct cmd_entry *const *families(size_t *n)
-{
-	static const struct cmd_entry *const f[] = { cmd_keys_entries, cmd_copy_entries,
-		cmd_buffer_entries, cmd_session_entries, cmd_window_entries, cmd_pane_entries,
-		cmd_option_entries, cmd_layout_entries };
-
-	*n = RMUX_NITEMS(f);
-	return f;
-}
-
-static const struct cmd_entry *find_entry(const char *name, int *ambiguous)
-{
-	const struct cmd_entry *const *f, *e, *found = NULL;
-	size_t nf, i, len = strlen(name);
-
-	*ambiguous = 0;
-	f = families(&nf);
-	for (i = 0; i < nf; i++) {
-		for (e = f[i]; e->name != NULL; e++) {
-			if (strcmp(e->name, name) == 0 || (e->alias != NULL && strcmp(e->alias, name) == 0))
-				return e;
-		}
-	}
-	for (i = 0; i < nf; i++) {
-		for (e = f[i]; e->name != NULL; e++) {
-			if (strncmp(e->name, name, len) != 0 || (found != NULL && found->name == e->name) ||
-			    (found != NULL && strcmp(found->name, e->name) == 0))
-				continue;
-			if (found != NULL)
-				*ambiguous = 1;
-			found = e;
-		}
-	}
-	return *ambiguous ? NULL : found;
-}
-
 /* The tmux command NAME names: 1 with *CANON set, 0 unknown, -1 ambiguous. */
 static int tmux_command(const char *name, char *canon, size_t size)
 {
@@ -162,7 +123,7 @@ char *cmd_keys_print(int argc, char *const *argv, char **cause, void *arg)
 	buf_init(&b);
 	if (argc < 1)
 		return finish(&b);
-	e = find_entry(argv[0], &amb);
+	e = cmd_find_entry(argv[0], &amb);
 	if (e == NULL) {
 		switch (tmux_command(argv[0], canon, sizeof canon)) {
 		case 1:
@@ -327,18 +288,6 @@ int cmd_keys_inject(struct cmd_ctx *ctx, struct pane *p, uint64_t key)
 	return status;
 }
 
-/* The command send-keys would be without the key path (-l, -H). */
-static const struct cmd_entry *plain_send_keys(void)
-{
-	const struct cmd_entry *e;
-
-	for (e = cmd_pane_entries; e->name != NULL; e++) {
-		if (strcmp(e->name, "send-keys") == 0)
-			return e;
-	}
-	return NULL;
-}
-
 /* One argument of send-keys: a key name is one key, anything else its
  * characters one by one, as tmux does. Returns the status of bindings. */
 static int send_word(struct cmd_ctx *ctx, struct session **sp, struct pane **pp, const char *arg,
@@ -376,9 +325,26 @@ static int send_word(struct cmd_ctx *ctx, struct session **sp, struct pane **pp,
 	return status;
 }
 
+/* -l: ARG's bytes as they are; -H: ARG is one byte in hex (anything
+ * else is ignored, as tmux does). */
+static void send_bytes(struct pane *p, const char *arg, int hex)
+{
+	char *end, byte;
+	long v;
+
+	if (!hex) {
+		pane_write(p, arg, strlen(arg));
+		return;
+	}
+	v = strtol(arg, &end, 16);
+	if (*arg != '\0' && *end == '\0' && v >= 0 && v <= 255) {
+		byte = (char)v;
+		pane_write(p, &byte, 1);
+	}
+}
+
 static int cmd_send_keys(struct cmd_ctx *ctx, struct args *a)
 {
-	const struct cmd_entry *plain;
 	struct session *s;
 	struct window *w;
 	struct pane *p;
@@ -399,13 +365,16 @@ static int cmd_send_keys(struct cmd_ctx *ctx, struct args *a)
 	}
 	if (args_has(a, 'X'))
 		return cmd_copy_send(ctx, p, a->argc, a->argv, (unsigned)repeat);
-	if (args_has(a, 'H') || (args_has(a, 'l') && p->copy == NULL)) {
-		/* Bytes straight to the program: the daemon core's send-keys. */
-		plain = plain_send_keys();
-		return plain != NULL ? plain->exec(ctx, a) : CMD_OK;
-	}
 	if (args_has(a, 'R'))
 		vt_input(p->vt, "\033c", 2);
+	if (args_has(a, 'H') || (args_has(a, 'l') && p->copy == NULL)) {
+		/* Bytes straight to the program, without the key tables. */
+		for (r = 0; r < repeat; r++) {
+			for (i = 0; i < a->argc; i++)
+				send_bytes(p, a->argv[i], args_has(a, 'H'));
+		}
+		return CMD_OK;
+	}
 	for (r = 0; r < repeat; r++) {
 		for (i = 0; i < a->argc && s != NULL && p != NULL; i++) {
 			char *arg = args_has(a, 'F') ? cmd_format(a->argv[i], s, w, p) : xstrdup(a->argv[i]);
@@ -555,7 +524,7 @@ static int cmd_if_shell(struct cmd_ctx *ctx, struct args *a)
 	if (p == NULL && (s = session_best()) != NULL && (w = s->cur) != NULL)
 		p = w->active;
 	if (args_has(a, 'F')) {
-		char *v = keys_format(a->argv[0], s, w, p);
+		char *v = cmd_format(a->argv[0], s, w, p);
 
 		yes = v[0] != '\0' && strcmp(v, "0") != 0;
 		free(v);
@@ -624,26 +593,6 @@ static int cmd_run_shell(struct cmd_ctx *ctx, struct args *a)
 	return status;
 }
 
-/* ---- resize-pane -M ---- */
-
-/* resize-pane -M (a border dragged with the mouse) is the key path's;
- * everything else is the layout family's resize-pane. */
-static int cmd_resize_pane_mouse(struct cmd_ctx *ctx, struct args *a)
-{
-	const struct cmd_entry *e;
-
-	if (args_has(a, 'M')) {
-		if (keys_mouse_target(NULL, NULL, NULL, NULL, NULL) == 0)
-			keys_mouse_drag(KEYS_DRAG_RESIZE);
-		return CMD_OK;
-	}
-	for (e = cmd_layout_entries; e->name != NULL; e++) {
-		if (strcmp(e->name, "resize-pane") == 0)
-			return e->exec(ctx, a);
-	}
-	return CMD_OK;
-}
-
 const struct cmd_entry cmd_keys_entries[] = {
 	{ "bind-key", "bind", "nrN:T:", 1, -1,
 	    "[-nr] [-T key-table] [-N note] key [command [arguments]]", cmd_bind_key, 0 },
@@ -656,10 +605,7 @@ const struct cmd_entry cmd_keys_entries[] = {
 	{ "if-shell", "if", "bFt:", 2, 3,
 	    "[-bF] [-t target-pane] shell-command command [command]", cmd_if_shell, 0 },
 	{ "run-shell", "run", "bCc:d:t:", 0, 1,
-	    "[-bC] [-c start-directory] [-d delay] [-t target-pane] [shell-command]",
+	    "[-bC] [-d delay] [-t target-pane] [shell-command]",
 	    cmd_run_shell, 0 },
-	{ "resize-pane", "resizep", "DLMRTt:Ux:y:Z", 0, 1,
-	    "[-DLMRTUZ] [-x width] [-y height] [-t target-pane] [adjustment]",
-	    cmd_resize_pane_mouse, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
 };

@@ -9,6 +9,7 @@
 
 #include "common/xmalloc.h"
 #include "server/cmd.h"
+#include "server/keys.h"
 #include "server/layout.h"
 #include "server/options.h"
 #include "server/pane.h"
@@ -43,6 +44,13 @@ static int cmd_resize_pane(struct cmd_ctx *ctx, struct args *a)
 	long adjust = 1;
 	size_t i;
 
+	if (args_has(a, 'M')) {
+		/* A border dragged with the mouse: further motion of the
+		 * drag moves it (the key path's). */
+		if (keys_mouse_target(NULL, NULL, NULL, NULL, NULL) == 0)
+			keys_mouse_drag(KEYS_DRAG_RESIZE);
+		return CMD_OK;
+	}
 	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
 		return CMD_ERROR;
 	if (args_has(a, 'Z')) {
@@ -55,7 +63,7 @@ static int cmd_resize_pane(struct cmd_ctx *ctx, struct args *a)
 		window_apply_layout(w);
 		return CMD_OK;
 	}
-	if (args_has(a, 'M') || args_has(a, 'T'))
+	if (args_has(a, 'T'))
 		return CMD_OK;
 	window_size(w, &sx, &sy);
 	if (a->argc > 0 && cmd_number(ctx, "adjustment", a->argv[0], 1, 0x7fffffff, &adjust) != 0)
@@ -301,32 +309,10 @@ static int cmd_break_pane(struct cmd_ctx *ctx, struct args *a)
 		return CMD_ERROR;
 	ds = s;
 	if (t != NULL) {
-		/* -t session:index, or session: for the next free index. */
-		char *copy = xstrdup(t), *colon = strchr(copy, ':'), *end;
-		const char *spart = colon != NULL ? copy : t;
-
-		if (colon != NULL)
-			*colon = '\0';
-		if (*spart != '\0' && cmd_find_session(ctx, spart, &ds) != 0) {
-			free(copy);
+		if (cmd_find_index(ctx, t, &ds, &index) != 0)
 			return CMD_ERROR;
-		}
-		if (colon != NULL && colon[1] != '\0') {
-			long v = strtol(colon + 1, &end, 10);
-
-			if (*end != '\0' || v < 0 || v > 0x7fff) {
-				cmd_error(ctx, "can't find window: %s", colon + 1);
-				free(copy);
-				return CMD_ERROR;
-			}
-			index = (int)v;
-			if (session_window_at(ds, index) != NULL) {
-				cmd_error(ctx, "index in use: %d", index);
-				free(copy);
-				return CMD_ERROR;
-			}
-		}
-		free(copy);
+		if (index >= 0 && session_window_at(ds, index) != NULL)
+			return cmd_error(ctx, "index in use: %d", index);
 	}
 	if (index < 0)
 		index = session_next_index(ds, (int)options_get_number(ds->options, "base-index"));

@@ -383,7 +383,7 @@ const struct cmd_entry cmd_option_entries[] = {
 	{ "show-window-options", "showw", "gvt:", 0, 1, "[-gv] [-t target-window] [option]",
 	    cmd_show_window_options, 0 },
 	{ "source-file", "source", "Fnqt:v", 1, -1,
-	    "[-Fnqv] [-t target-pane] path ...", cmd_source_file_exec, 0 },
+	    "[-Fnqv] path ...", cmd_source_file_exec, 0 },
 	{ "wait-for", "wait", "LSU", 1, 1, "[-L|-S|-U] channel", cmd_wait_for, 0 },
 	{ "list-commands", "lscm", "F:", 0, 1, "[-F format] [command]", cmd_list_commands_exec, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }

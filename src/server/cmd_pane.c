@@ -1,7 +1,6 @@
 /* cmd_pane.c — commands on panes: select-pane, last-pane, kill-pane,
- * list-panes, send-keys, capture-pane, display-message, and the commands
+ * list-panes, display-message, and the commands
  * that open the prompt (command-prompt, confirm-before). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +8,11 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "server/cmd.h"
-#include "server/key_string.h"
 #include "server/layout.h"
 #include "server/pane.h"
 #include "server/prompt.h"
 #include "server/session.h"
 #include "server/window.h"
-#include "term/capture.h"
-#include "term/vt.h"
 
 #define LIST_PANES_TEMPLATE                                                                    \
 	"#{pane_index}: [#{pane_width}x#{pane_height}] [history #{history_size}/#{history_limit}, " \
@@ -24,53 +20,6 @@
 
 #define DISPLAY_TEMPLATE                                                                     \
 	"[#{session_name}] #{window_index}:#{window_name}, current pane #{pane_index} - (#{host})"
-
-/* The neighbour of P in direction DIR ('L', 'R', 'U', 'D'): panes whose
- * edge touches P's across the one-cell border and overlap it, wrapping
- * around the window; among several, the most recently used. */
-static struct pane *neighbour(struct window *w, struct pane *p, int dir)
-{
-	struct pane *best = NULL;
-	unsigned wx, wy, edge;
-	size_t i;
-	int pass;
-
-	window_size(w, &wx, &wy);
-	for (pass = 0; pass < 2 && best == NULL; pass++) {
-		for (i = 0; i < w->npanes; i++) {
-			struct pane *q = w->panes[i];
-			int touch, overlap;
-
-			if (q == p)
-				continue;
-			switch (dir) {
-			case 'L':
-				edge = pass == 0 ? p->xoff : wx + 1;
-				touch = q->xoff + q->sx + 1 == edge;
-				overlap = q->yoff < p->yoff + p->sy && p->yoff < q->yoff + q->sy;
-				break;
-			case 'R':
-				edge = pass == 0 ? p->xoff + p->sx + 1 : 0;
-				touch = q->xoff == edge;
-				overlap = q->yoff < p->yoff + p->sy && p->yoff < q->yoff + q->sy;
-				break;
-			case 'U':
-				edge = pass == 0 ? p->yoff : wy + 1;
-				touch = q->yoff + q->sy + 1 == edge;
-				overlap = q->xoff < p->xoff + p->sx && p->xoff < q->xoff + q->sx;
-				break;
-			default:
-				edge = pass == 0 ? p->yoff + p->sy + 1 : 0;
-				touch = q->yoff == edge;
-				overlap = q->xoff < p->xoff + p->sx && p->xoff < q->xoff + q->sx;
-				break;
-			}
-			if (touch && overlap && (best == NULL || q->used > best->used))
-				best = q;
-		}
-	}
-	return best;
-}
 
 static int cmd_select_pane(struct cmd_ctx *ctx, struct args *a)
 {
@@ -89,7 +38,7 @@ static int cmd_select_pane(struct cmd_ctx *ctx, struct args *a)
 	}
 	for (i = 0; dirs[i] != '\0'; i++) {
 		if (args_has(a, dirs[i])) {
-			struct pane *q = neighbour(w, p, dirs[i]);
+			struct pane *q = window_neighbour(w, p, dirs[i]);
 
 			if (q == NULL)
 				return CMD_OK;
@@ -193,109 +142,6 @@ static int cmd_list_panes(struct cmd_ctx *ctx, struct args *a)
 	return CMD_OK;
 }
 
-static int cmd_send_keys(struct cmd_ctx *ctx, struct args *a)
-{
-	struct session *s;
-	struct window *w;
-	struct pane *p;
-	long repeat = 1, r;
-	int i, modes = 0;
-
-	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
-		return CMD_ERROR;
-	if (args_has(a, 'N') &&
-	    cmd_number(ctx, "repeat count", args_get(a, 'N'), 1, 100000, &repeat) != 0)
-		return CMD_ERROR;
-	if (vt_screen(p->vt)->modes & MODE_APP_CURSOR)
-		modes |= KEY_MODE_CURSOR;
-	if (vt_screen(p->vt)->modes & MODE_APP_KEYPAD)
-		modes |= KEY_MODE_KEYPAD;
-	if (args_has(a, 'R'))
-		vt_input(p->vt, "\033c", 2);
-	for (r = 0; r < repeat; r++) {
-		for (i = 0; i < a->argc; i++) {
-			const char *arg = a->argv[i];
-			char bytes[KEY_BYTES_MAX];
-			uint64_t key;
-			int n;
-
-			if (args_has(a, 'l')) {
-				pane_write(p, arg, strlen(arg));
-				continue;
-			}
-			if (args_has(a, 'H')) {
-				/* -H: each argument is a byte in hex. */
-				char *end;
-				long v = strtol(arg, &end, 16);
-
-				if (*end == '\0' && v >= 0 && v <= 255) {
-					bytes[0] = (char)v;
-					pane_write(p, bytes, 1);
-				}
-				continue;
-			}
-			key = key_string_lookup_string(arg);
-			if (key == KEY_UNKNOWN || key == KEY_NONE ||
-			    (n = key_string_to_bytes(key, modes, bytes)) < 0) {
-				/* Not a key name: the text itself, as tmux does. */
-				pane_write(p, arg, strlen(arg));
-				continue;
-			}
-			pane_write(p, bytes, (size_t)n);
-		}
-	}
-	return CMD_OK;
-}
-
-static int parse_line(struct cmd_ctx *ctx, const char *s, long dash, long *out)
-{
-	char *end;
-
-	if (strcmp(s, "-") == 0) {
-		*out = dash;
-		return 0;
-	}
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0) {
-		/* tmux reads a bad number as 0. */
-		*out = 0;
-	}
-	return 0;
-}
-
-static int cmd_capture_pane(struct cmd_ctx *ctx, struct args *a)
-{
-	struct session *s;
-	struct window *w;
-	struct pane *p;
-	unsigned flags = 0;
-	long start = 0, end = CAPTURE_TO_END;
-	size_t len;
-	char *text;
-
-	if (cmd_find_pane(ctx, args_get(a, 't'), &s, &w, &p) != 0)
-		return CMD_ERROR;
-	if (args_has(a, 'e'))
-		flags |= CAPTURE_ESCAPES;
-	if (args_has(a, 'J'))
-		flags |= CAPTURE_JOIN;
-	if (args_has(a, 'N'))
-		flags |= CAPTURE_TRAILING;
-	if (args_has(a, 'S'))
-		parse_line(ctx, args_get(a, 'S'), CAPTURE_FROM_START, &start);
-	if (args_has(a, 'E'))
-		parse_line(ctx, args_get(a, 'E'), CAPTURE_TO_END, &end);
-	else
-		end = (long)p->sy - 1;
-	text = capture_screen(vt_screen(p->vt), start, end, flags, &len);
-	/* Without -p tmux fills a paste buffer; buffers arrive with copy mode. */
-	if (args_has(a, 'p'))
-		buf_add(ctx->out, text, len);
-	free(text);
-	return CMD_OK;
-}
-
 static int cmd_display_message(struct cmd_ctx *ctx, struct args *a)
 {
 	struct session *s;
@@ -369,12 +215,15 @@ static int cmd_command_prompt(struct cmd_ctx *ctx, struct args *a)
 		return CMD_ERROR;
 	if (s == NULL)
 		return cmd_error(ctx, "no current session");
+	/* One kind of prompt, in tmux's order of precedence. */
 	if (args_has(a, '1'))
 		flags |= PROMPT_SINGLE;
-	if (args_has(a, 'k'))
-		flags |= PROMPT_KEY;
-	if (args_has(a, 'N'))
+	else if (args_has(a, 'N'))
 		flags |= PROMPT_NUMERIC;
+	else if (args_has(a, 'i'))
+		flags |= PROMPT_INCREMENTAL;
+	else if (args_has(a, 'k'))
+		flags |= PROMPT_KEY;
 	if (args_has(a, 'p'))
 		prompts = spaced_prompts(args_get(a, 'p'));
 	else if (template != NULL)
@@ -421,18 +270,13 @@ const struct cmd_entry cmd_pane_entries[] = {
 	    "[-DdeLlMmRUZ] [-T title] [-t target-pane]", cmd_select_pane, 0 },
 	{ "last-pane", "lastp", "det:Z", 0, 0, "[-deZ] [-t target-window]", cmd_last_pane, 0 },
 	{ "kill-pane", "killp", "at:", 0, 0, "[-a] [-t target-pane]", cmd_kill_pane, 0 },
-	{ "list-panes", "lsp", "asF:f:t:", 0, 0, "[-as] [-F format] [-t target-window]",
+	{ "list-panes", "lsp", "asF:f:t:", 0, 0, "[-as] [-F format] [-f filter] [-t target-window]",
 	    cmd_list_panes, 0 },
-	{ "send-keys", "send", "c:FHlMN:Rt:X", 0, -1,
-	    "[-FHlMRX] [-N repeat-count] [-t target-pane] key ...", cmd_send_keys, 0 },
-	{ "capture-pane", "capturep", "ab:CeE:JNpPqS:t:", 0, 0,
-	    "[-aCeJNpPq] [-b buffer-name] [-E end-line] [-S start-line] [-t target-pane]",
-	    cmd_capture_pane, 0 },
 	{ "display-message", "display", "acd:F:INpt:v", 0, 1,
 	    "[-aINpv] [-c target-client] [-d delay] [-F format] [-t target-pane] [message]",
 	    cmd_display_message, 0 },
 	{ "command-prompt", NULL, "1bFiI:kNp:t:T:W", 0, 1,
-	    "[-1bFikN] [-I inputs] [-p prompts] [-t target-client] [-T type] [template]",
+	    "[-1bFkiN] [-I inputs] [-p prompts] [-t target-client] [-T type] [template]",
 	    cmd_command_prompt, 0 },
 	{ "confirm-before", "confirm", "bp:t:", 1, 1,
 	    "[-b] [-p prompt] [-t target-client] command", cmd_confirm_before, 0 },

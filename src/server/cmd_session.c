@@ -9,6 +9,7 @@
 #include "common/xmalloc.h"
 #include "server/cmd.h"
 #include "server/daemon.h"
+#include "server/environ.h"
 #include "server/pty.h"
 #include "server/session.h"
 #include "server/window.h"
@@ -17,6 +18,7 @@ static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
 {
 	struct pty_spawn sp;
 	struct session *s;
+	struct environ *env;
 	const char *name = args_get(a, 's');
 	char *cause = NULL, *checked;
 	long sx = 80, sy = 24;
@@ -40,14 +42,24 @@ static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
 	if (args_has(a, 'y') && strcmp(args_get(a, 'y'), "-") != 0 &&
 	    cmd_number(ctx, "height", args_get(a, 'y'), 1, 10000, &sy) != 0)
 		return CMD_ERROR;
-	cmd_spawn_init(ctx, a, NULL, &sp);
+	/* The session's environment: update-environment from the command
+	 * line (unless -E), then -e. */
+	env = environ_create();
+	if (!args_has(a, 'E') && cmd_client_environ(ctx->req))
+		environ_update(env, environ_update_default, ctx->req->envc, ctx->req->env);
+	if (args_get(a, 'e') != NULL)
+		environ_put(env, args_get(a, 'e'), 0);
+	cmd_spawn_init_environ(ctx, a, NULL, env, &sp);
 	s = session_create(name, args_get(a, 'n'), (unsigned)sx, (unsigned)sy, &sp, &cause);
 	cmd_spawn_free(&sp);
 	if (s == NULL) {
+		environ_free(env);
 		cmd_error(ctx, "create session failed: %s", cause);
 		free(cause);
 		return CMD_ERROR;
 	}
+	environ_free(s->environ);
+	s->environ = env;
 	if (args_has(a, 'P')) {
 		const char *fmt = args_get(a, 'F') != NULL ? args_get(a, 'F') : "#{session_name}:";
 		char *line = cmd_format(fmt, s, s->cur, s->cur->active);
@@ -83,7 +95,8 @@ static int cmd_list_sessions(struct cmd_ctx *ctx, struct args *a)
 			/* tmux prints the creation time as ctime(3) does. */
 			localtime_r(&s->created, &tm);
 			strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
-			tmpl = xasprintf("#{session_name}: #{session_windows} windows (created %s)", when);
+			tmpl = xasprintf("#{session_name}: #{session_windows} windows (created %s)"
+					 "#{?session_attached, (attached),}", when);
 			line = cmd_format(tmpl, s, s->cur, NULL);
 			free(tmpl);
 		}
@@ -146,11 +159,12 @@ static int cmd_rename_session(struct cmd_ctx *ctx, struct args *a)
 
 const struct cmd_entry cmd_session_entries[] = {
 	{ "new-session", "new", "Ac:dDe:EF:f:n:Ps:t:x:Xy:", 0, -1,
-	    "[-AdDEPX] [-c start-directory] [-F format] [-n window-name] [-s session-name] "
-	    "[-x width] [-y height] [shell-command]",
+	    "[-AdDEPX] [-c start-directory] [-e environment] [-F format] [-f flags] "
+	    "[-n window-name] [-s session-name] [-t target-session] [-x width] [-y height] "
+	    "[shell-command]",
 	    cmd_new_session, 1 },
 	{ "has-session", "has", "t:", 0, 0, "[-t target-session]", cmd_has_session, 0 },
-	{ "list-sessions", "ls", "F:f:", 0, 0, "[-F format]", cmd_list_sessions, 0 },
+	{ "list-sessions", "ls", "F:f:", 0, 0, "[-F format] [-f filter]", cmd_list_sessions, 0 },
 	{ "kill-session", NULL, "aCt:", 0, 0, "[-aC] [-t target-session]", cmd_kill_session, 0 },
 	{ "kill-server", NULL, "", 0, 0, "", cmd_kill_server, 0 },
 	{ "start-server", "start", "", 0, 0, "", cmd_start_server, 1 },

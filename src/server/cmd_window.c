@@ -41,29 +41,11 @@ static int cmd_new_window(struct cmd_ctx *ctx, struct args *a)
 	char *cause = NULL;
 	int index = -1;
 
-	/* -t names a session, or session:index for where the window goes. */
-	if (t != NULL && strchr(t, ':') != NULL && t[strlen(t) - 1] != ':') {
-		char *copy = xstrdup(t), *colon = strchr(copy, ':'), *end;
-		long idx;
-
-		*colon = '\0';
-		if (cmd_find_session(ctx, copy[0] != '\0' ? copy : NULL, &s) != 0) {
-			free(copy);
-			return CMD_ERROR;
-		}
-		idx = strtol(colon + 1, &end, 10);
-		if (*end != '\0' || idx < 0 || idx > 0x7fff) {
-			cmd_error(ctx, "can't find window: %s", colon + 1);
-			free(copy);
-			return CMD_ERROR;
-		}
-		free(copy);
-		index = (int)idx;
-		if (session_window_at(s, index) != NULL && !args_has(a, 'k'))
-			return cmd_error(ctx, "create window failed: index %d in use", index);
-	} else if (cmd_find_session(ctx, t, &s) != 0) {
+	/* -t names a session, or a window index for where the window goes. */
+	if (cmd_find_index(ctx, t, &s, &index) != 0)
 		return CMD_ERROR;
-	}
+	if (index >= 0 && session_window_at(s, index) != NULL && !args_has(a, 'k'))
+		return cmd_error(ctx, "create window failed: index %d in use", index);
 	if (index < 0)
 		index = session_next_index(s, (int)options_get_number(s->options, "base-index"));
 	if ((at = session_window_at(s, index)) != NULL)
@@ -257,12 +239,13 @@ static int cmd_list_windows(struct cmd_ctx *ctx, struct args *a)
 
 const struct cmd_entry cmd_window_entries[] = {
 	{ "new-window", "neww", "abc:de:F:kn:Pt:", 0, -1,
-	    "[-abdkPS] [-c start-directory] [-F format] [-n window-name] [-t target-window] "
-	    "[shell-command]",
+	    "[-abdkPS] [-c start-directory] [-e environment] [-F format] [-n window-name] "
+	    "[-t target-window] [shell-command]",
 	    cmd_new_window, 0 },
 	{ "split-window", "splitw", "bc:de:fF:hIl:p:Pt:vZ", 0, -1,
-	    "[-bdefhIPvZ] [-c start-directory] [-F format] [-l size] [-t target-pane] "
-	    "[shell-command]",
+	    /* tmux 3.3a's text, its missing space included. */
+	    "[-bdefhIPvZ] [-c start-directory] [-e environment] [-F format] [-l size] "
+	    "[-t target-pane][shell-command]",
 	    cmd_split_window, 0 },
 	{ "select-window", "selectw", "lnpTt:", 0, 0, "[-lnpT] [-t target-window]",
 	    cmd_select_window, 0 },
@@ -273,7 +256,7 @@ const struct cmd_entry cmd_window_entries[] = {
 	{ "kill-window", "killw", "at:", 0, 0, "[-a] [-t target-window]", cmd_kill_window, 0 },
 	{ "rename-window", "renamew", "t:", 1, 1, "[-t target-window] new-name",
 	    cmd_rename_window, 0 },
-	{ "list-windows", "lsw", "aF:f:t:", 0, 0, "[-a] [-F format] [-t target-session]",
+	{ "list-windows", "lsw", "aF:f:t:", 0, 0, "[-a] [-F format] [-f filter] [-t target-session]",
 	    cmd_list_windows, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
 };

@@ -1056,6 +1056,16 @@ static void cm_set_search(struct copy_mode *cm, const char *s, int type)
 	cm->searchtype = type;
 }
 
+const char *copy_mode_search_string(const struct copy_mode *cm)
+{
+	return cm->searchstr;
+}
+
+void copy_mode_set_search_string(struct copy_mode *cm, const char *s)
+{
+	cm_set_search(cm, s, CM_SEARCH_UP);
+}
+
 /* search-*-incremental: ARG starts with '=' (the text changed), '+' (next
  * forward) or '-' (next backward), as tmux's incremental prompt sends. */
 static int cm_search_incremental(struct copy_mode *cm, const char *arg, int down)

@@ -25,6 +25,7 @@
 #include "common/xmalloc.h"
 #include "server/cmd.h"
 #include "server/control.h"
+#include "server/environ.h"
 #include "server/link.h"
 #include "server/pane.h"
 #include "server/prompt.h"
@@ -277,6 +278,8 @@ int daemon_run(const char *path, const char *config, int ready_fd)
 	signal(SIGHUP, SIG_IGN);
 	buf_init(&config_errors);
 	server_options_init();
+	/* The global environment is the daemon's as it starts. */
+	environ_global();
 
 	base = event_base_new();
 	if (base == NULL)
@@ -325,5 +328,6 @@ int daemon_run(const char *path, const char *config, int ready_fd)
 	buf_free(&config_errors);
 	prompt_free_history();
 	server_options_free();
+	environ_global_free();
 	return 0;
 }

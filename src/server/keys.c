@@ -58,8 +58,6 @@ struct keys_state {
 	struct keys_state *next;
 };
 
-static int keys_mouse_pane_id(void);
-
 static struct key_tables *tables;
 static struct keys_state *states;
 static unsigned depth;
@@ -200,27 +198,6 @@ void keys_pane_key(struct pane *p, uint64_t key)
 		pane_write(p, bytes, (size_t)n);
 }
 
-static int mouse_target_word(const char *w)
-{
-	return strcmp(w, "=") == 0 || strcmp(w, "{mouse}") == 0;
-}
-
-/* While a mouse binding runs, the "=" and {mouse} targets name the pane
- * under the mouse (the window's active pane for the status line): PREV is
- * the word before W. NULL if W is not such a target. */
-static char *mouse_target(const char *prev, const char *w)
-{
-	int id = keys_mouse_pane_id();
-
-	if (id < 0)
-		return NULL;
-	if (prev != NULL && strcmp(prev, "-t") == 0 && mouse_target_word(w))
-		return xasprintf("%%%d", id);
-	if (strncmp(w, "-t", 2) == 0 && mouse_target_word(w + 2))
-		return xasprintf("-t%%%d", id);
-	return NULL;
-}
-
 /* One word for cmd_execute's argument splitting: a trailing ';' would
  * separate commands, so it is written "\;". */
 static char *protect_word(const char *w)
@@ -251,14 +228,8 @@ int keys_run(struct cmd_ctx *ctx, struct pane *p, const struct cmd_parse_result 
 	for (i = 0; i < cmds->ncmds; i++) {
 		if (i != 0)
 			argv[n++] = xstrdup(";");
-		for (j = 0; j < cmds->cmds[i].argc; j++) {
-			char *const *a = cmds->cmds[i].argv;
-
-			argv[n] = mouse_target(j > 0 ? a[j - 1] : NULL, a[j]);
-			if (argv[n] == NULL)
-				argv[n] = protect_word(a[j]);
-			n++;
-		}
+		for (j = 0; j < cmds->cmds[i].argc; j++)
+			argv[n++] = protect_word(cmds->cmds[i].argv[j]);
 	}
 	/* The commands see P as the pane they were typed in (RMUX_PANE). */
 	memset(&req, 0, sizeof req);
@@ -856,15 +827,6 @@ int keys_mouse_target(struct session **s, struct window **w, struct pane **p, in
 	return 0;
 }
 
-static int keys_mouse_pane_id(void)
-{
-	struct pane *p;
-
-	if (keys_mouse_target(NULL, NULL, &p, NULL, NULL) != 0 || p == NULL)
-		return -1;
-	return p->id;
-}
-
 int keys_mouse_is_wheel(void)
 {
 	return mouse.valid && mouse.ev.kind == INPUT_MOUSE_WHEEL;
@@ -896,48 +858,4 @@ void keys_mouse_drag(int what)
 	/* The motion that started the drag counts already. */
 	if (what == KEYS_DRAG_RESIZE && mouse.location == KEYS_MOUSE_BORDER)
 		border_drag(s->cur, st->lx, st->ly, mouse.x, mouse.y);
-}
-
-char *keys_format(const char *fmt, struct session *s, struct window *w, struct pane *p)
-{
-	struct buf b;
-	const char *at = fmt, *open, *close;
-	char *name, *v, *out;
-
-	if (p == NULL)
-		return cmd_format(fmt, s, w, p);
-	buf_init(&b);
-	while ((open = strstr(at, "#{")) != NULL) {
-		close = open + 2;
-		while ((*close >= 'a' && *close <= 'z') || *close == '_')
-			close++;
-		buf_add(&b, at, (size_t)(open - at));
-		at = open;
-		if (*close != '}' || close == open + 2) {
-			buf_add(&b, open, 2);
-			at = open + 2;
-			continue;
-		}
-		name = xstrndup(open + 2, (size_t)(close - open - 2));
-		v = cmd_copy_format(p, name);
-		free(name);
-		if (v == NULL) {
-			buf_add(&b, open, (size_t)(close + 1 - open));
-		} else {
-			/* The value is text, not a format. */
-			for (const char *c = v; *c != '\0'; c++) {
-				if (*c == '#')
-					buf_add(&b, "##", 2);
-				else
-					buf_add(&b, c, 1);
-			}
-			free(v);
-		}
-		at = close + 1;
-	}
-	buf_add(&b, at, strlen(at));
-	buf_add(&b, "", 1);
-	out = cmd_format((const char *)b.data, s, w, p);
-	buf_free(&b);
-	return out;
 }

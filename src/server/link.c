@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -59,6 +60,11 @@
 /* A connection whose session is gone lingers this long so the client
  * can learn it from an empty view. */
 #define LINK_GONE_MS 10000
+/* A detached connection stays until the client acknowledges the view
+ * that says so, or this long. */
+#define LINK_DETACH_MS 10000
+/* Longest terminal name kept for a client. */
+#define LINK_TERM_MAX 64
 /* The client's size until it reports one. */
 #define LINK_DEFAULT_COLS 80
 #define LINK_DEFAULT_ROWS 24
@@ -85,6 +91,18 @@ struct link_conn {
 	} echo[LINK_ECHO_MAX];
 	size_t necho;
 	uint64_t output_at; /* the last pass that saw the session change */
+	/* What list-clients shows. */
+	struct udp_addr addr; /* newest source address, if HAVE_ADDR */
+	int have_addr;
+	char term[LINK_TERM_MAX];
+	time_t created_time, activity_time;
+	int focused;
+	int last_session_id; /* before switch-client, or -1 */
+	/* Detached: the view says so and is built no more; the connection
+	 * goes once a state sent after DETACH_SENT is acknowledged. */
+	int detached;
+	uint64_t detach_at;
+	uint64_t detach_sent;
 	struct link_conn *next;
 };
 
@@ -96,6 +114,9 @@ static struct event *ev_read;
 static struct event *ev_timer;
 static uint64_t last_busy;
 static uint8_t packet[LINK_PACKET_MAX];
+/* The connection whose input is being applied: commands its keys run
+ * act on it (detach-client, switch-client with no -t). */
+static struct link_conn *current;
 
 size_t link_count(void)
 {
@@ -117,6 +138,9 @@ static void conn_free(struct link_conn *c)
 static void conn_drop(struct link_conn *c, const char *why)
 {
 	struct link_conn **cp;
+
+	if (current == c)
+		current = NULL;
 
 	for (cp = &conns; *cp != NULL; cp = &(*cp)->next) {
 		if (*cp == c) {
@@ -283,6 +307,8 @@ static void apply_event(struct link_conn *c, const struct input_event *ev)
 		c->rows = ev->rows;
 		c->sized = 1;
 	}
+	if (ev->type == INPUT_FOCUS)
+		c->focused = ev->focus_in != 0;
 	if (s == NULL || s->cur == NULL)
 		return;
 	p = s->cur->active;
@@ -327,6 +353,7 @@ static void apply_input(struct link_conn *c, uint64_t now)
 	struct input_stream *in = input_stream_create();
 	struct session *s;
 	struct buf diff;
+	int gone = 0;
 
 	buf_init(&diff);
 	transport_remote_diff(c->t, &diff);
@@ -339,15 +366,26 @@ static void apply_input(struct link_conn *c, uint64_t now)
 			if (ev->num <= c->applied)
 				continue;
 			c->applied = ev->num;
+			/* Keys typed before the client saw it was detached
+			 * go nowhere. */
+			if (c->detached)
+				continue;
 			c->activity = now;
+			c->activity_time = time(NULL);
+			current = c;
 			apply_event(c, ev);
-			/* A command may have freed anything: look again. */
-			if (conn_find(c->id) != c)
+			/* A command may have dropped the connection
+			 * (conn_drop() clears CURRENT). */
+			gone = current != c;
+			current = NULL;
+			if (gone)
 				break;
 		}
 	}
 	buf_free(&diff);
 	input_stream_free(in);
+	if (gone)
+		return;
 	s = session_find_id(c->session_id);
 	if (s != NULL)
 		resize_session(s);
@@ -486,6 +524,23 @@ static void pass(uint64_t now)
 			conn_drop(c, "sequence numbers used up");
 			continue;
 		}
+		if (c->detached) {
+			/* The view stays as it was, with VIEW_DETACHED. */
+			if (transport_acked_num(c->t) > c->detach_sent) {
+				conn_drop(c, "detached");
+				continue;
+			}
+			/* NOW may predate the detach (a key of this pass). */
+			if (now > c->detach_at && now - c->detach_at > LINK_DETACH_MS) {
+				conn_drop(c, "detached, unacknowledged");
+				continue;
+			}
+			w = transport_tick(c->t, now);
+			conn_send(c, now);
+			wake = RMUX_MIN(wake, w);
+			wake = RMUX_MIN(wake, c->detach_at + LINK_DETACH_MS + 1);
+			continue;
+		}
 		if (s == NULL && c->gone_at == 0)
 			c->gone_at = now;
 		if (c->gone_at != 0 && now - c->gone_at > LINK_GONE_MS) {
@@ -518,6 +573,18 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 	pass(time_now_ms());
 }
 
+/* The address list-clients names the client by: where the daemon
+ * sends to, which follows the client when it roams. */
+static void conn_note_addr(struct link_conn *c, uint64_t now)
+{
+	const struct udp_addr *a = transport_peer(c->t, now);
+
+	if (a != NULL) {
+		c->addr = *a;
+		c->have_addr = 1;
+	}
+}
+
 static void read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct udp_addr from;
@@ -527,6 +594,7 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
 	for (int i = 0; i < LINK_READ_BURST; i++) {
 		struct link_conn *c;
 		uint32_t id;
+		int r;
 		ssize_t n = udp_recv(sock_fd, packet, sizeof packet, &from);
 
 		if (n < 0)
@@ -540,7 +608,10 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
 		if (c == NULL)
 			continue;
 		got = 1;
-		if (transport_receive(c->t, packet, (size_t)n, &from, now) == 1)
+		r = transport_receive(c->t, packet, (size_t)n, &from, now);
+		if (r >= 0)
+			conn_note_addr(c, now);
+		if (r == 1)
 			apply_input(c, now);
 	}
 	if (got)
@@ -584,13 +655,29 @@ static int link_bind(unsigned port, char **cause)
 	return 0;
 }
 
-int link_connection_new(struct session *s, unsigned port, unsigned *bound_port,
+/* TERM as the client's environment gave it, printable, or "unknown". */
+static void term_copy(char *out, const char *term)
+{
+	size_t n = 0;
+
+	for (; term != NULL && *term != '\0' && n < LINK_TERM_MAX - 1; term++) {
+		if ((unsigned char)*term > 0x20 && (unsigned char)*term < 0x7f)
+			out[n++] = *term;
+	}
+	if (n == 0) {
+		snprintf(out, LINK_TERM_MAX, "unknown");
+		return;
+	}
+	out[n] = '\0';
+}
+
+int link_connection_new(struct session *s, const char *term, unsigned port, unsigned *bound_port,
     char key_text[CRYPTO_KEY_TEXT_SIZE], char **cause)
 {
 	uint8_t key[CRYPTO_KEY_LEN];
 	struct view *initial_view;
 	struct input_stream *initial_input;
-	struct link_conn *c;
+	struct link_conn *c, **cp;
 	uint32_t id;
 	uint64_t now = time_now_ms();
 
@@ -612,6 +699,10 @@ int link_connection_new(struct session *s, unsigned port, unsigned *bound_port,
 	c->rows = LINK_DEFAULT_ROWS;
 	c->created = now;
 	c->activity = now;
+	c->created_time = c->activity_time = time(NULL);
+	c->focused = 1;
+	c->last_session_id = -1;
+	term_copy(c->term, term);
 	c->vb = view_build_create();
 	/* Both ends start from an empty view and an empty input stream. */
 	initial_view = view_create();
@@ -623,8 +714,10 @@ int link_connection_new(struct session *s, unsigned port, unsigned *bound_port,
 	crypto_key_encode(key, key_text);
 	explicit_bzero(key, sizeof key);
 	c->force = 1;
-	c->next = conns;
-	conns = c;
+	/* In order of creation, as list-clients shows them. */
+	for (cp = &conns; *cp != NULL; cp = &(*cp)->next)
+		;
+	*cp = c;
 	nconns++;
 	*bound_port = sock_port;
 	last_busy = now;
@@ -642,6 +735,7 @@ void link_free_all(void)
 		conn_free(c);
 	}
 	nconns = 0;
+	current = NULL;
 	if (ev_read != NULL)
 		event_free(ev_read);
 	if (ev_timer != NULL)
@@ -651,4 +745,201 @@ void link_free_all(void)
 		close(sock_fd);
 	sock_fd = -1;
 	sock_port = 0;
+}
+
+/* ---- clients (list-clients, detach-client, switch-client) ---- */
+
+struct link_conn *link_first(void)
+{
+	struct link_conn *c;
+
+	for (c = conns; c != NULL && c->detached; c = c->next)
+		;
+	return c;
+}
+
+struct link_conn *link_next(struct link_conn *c)
+{
+	for (c = c->next; c != NULL && c->detached; c = c->next)
+		;
+	return c;
+}
+
+struct link_conn *link_current(void)
+{
+	return current != NULL && !current->detached ? current : NULL;
+}
+
+/* The client's address as text; an IPv4 client of the IPv6 socket
+ * (::ffff:a.b.c.d) as the IPv4 address it is. */
+static void addr_text(const struct link_conn *c, char out[UDP_ADDR_TEXT_SIZE])
+{
+	static const char mapped[] = "[::ffff:";
+	char *end;
+
+	udp_addr_format(&c->addr, out, UDP_ADDR_TEXT_SIZE);
+	if (strncmp(out, mapped, sizeof mapped - 1) != 0 || strchr(out, '.') == NULL ||
+	    (end = strchr(out, ']')) == NULL)
+		return;
+	*end = '\0';
+	memmove(out, out + sizeof mapped - 1, strlen(out + sizeof mapped - 1) + 1);
+	memmove(out + strlen(out), end + 1, strlen(end + 1) + 1);
+}
+
+void link_name(const struct link_conn *c, char out[LINK_NAME_SIZE])
+{
+	char addr[UDP_ADDR_TEXT_SIZE];
+
+	if (!c->have_addr) {
+		/* Not heard yet: its connection id stands in. */
+		snprintf(out, LINK_NAME_SIZE, "udp:%08x", c->id);
+		return;
+	}
+	addr_text(c, addr);
+	snprintf(out, LINK_NAME_SIZE, "udp:%s", addr);
+}
+
+struct link_conn *link_find(const char *name)
+{
+	char text[LINK_NAME_SIZE], id[16];
+	struct link_conn *c;
+
+	for (c = link_first(); c != NULL; c = link_next(c)) {
+		link_name(c, text);
+		snprintf(id, sizeof id, "%08x", c->id);
+		if (strcmp(name, text) == 0 || strcmp(name, id) == 0 ||
+		    (strncmp(name, "udp:", 4) == 0 && strcmp(name + 4, id) == 0))
+			return c;
+	}
+	return NULL;
+}
+
+struct link_conn *link_best(const struct session *s)
+{
+	struct link_conn *c, *best = NULL;
+
+	for (c = link_first(); c != NULL; c = link_next(c)) {
+		if (s != NULL && c->session_id != s->id)
+			continue;
+		if (best == NULL || c->activity >= best->activity)
+			best = c;
+	}
+	return best;
+}
+
+struct session *link_session(const struct link_conn *c)
+{
+	return session_find_id(c->session_id);
+}
+
+unsigned link_session_attached(const struct session *s)
+{
+	struct link_conn *c;
+	unsigned n = 0;
+
+	for (c = link_first(); c != NULL; c = link_next(c)) {
+		if (c->session_id == s->id)
+			n++;
+	}
+	return n;
+}
+
+void link_detach(struct link_conn *c)
+{
+	struct view *v = transport_current_state(c->t);
+	struct session *s;
+
+	if (c->detached)
+		return;
+	/* Every state sent from here on carries the flag: a peer that
+	 * acknowledges one newer than this has seen it. */
+	c->detached = 1;
+	c->detach_at = time_now_ms();
+	c->detach_sent = transport_sent_num(c->t);
+	c->necho = 0;
+	view_set_flags(v, v->flags | VIEW_DETACHED);
+	log_debug("link: connection %08x detached", c->id);
+	/* The sizes of the windows no longer count it. */
+	s = session_find_id(c->session_id);
+	if (s != NULL)
+		resize_session(s);
+	last_busy = c->detach_at;
+	/* Sent from the loop turn after the command. */
+}
+
+void link_switch(struct link_conn *c, struct session *s)
+{
+	struct session *old = session_find_id(c->session_id);
+
+	if (c->detached || c->session_id == s->id)
+		return;
+	c->last_session_id = c->session_id;
+	c->session_id = s->id;
+	c->gone_at = 0;
+	c->force = 1;
+	c->necho = 0;
+	session_touch(s);
+	resize_session(s);
+	if (old != NULL)
+		resize_session(old);
+	last_busy = time_now_ms();
+}
+
+struct session *link_last_session(const struct link_conn *c)
+{
+	return c->last_session_id >= 0 ? session_find_id(c->last_session_id) : NULL;
+}
+
+char *link_format(const struct link_conn *c, const struct session *s, const char *name)
+{
+	char text[LINK_NAME_SIZE];
+
+	if (s != NULL && strcmp(name, "session_attached") == 0)
+		return xasprintf("%u", link_session_attached(s));
+	if (c == NULL || strncmp(name, "client_", 7) != 0)
+		return NULL;
+	name += 7;
+	if (strcmp(name, "name") == 0 || strcmp(name, "tty") == 0) {
+		link_name(c, text);
+		return xstrdup(text);
+	}
+	if (strcmp(name, "address") == 0) {
+		char addr[UDP_ADDR_TEXT_SIZE];
+
+		if (!c->have_addr)
+			return xstrdup("");
+		addr_text(c, addr);
+		return xstrdup(addr);
+	}
+	if (strcmp(name, "termname") == 0)
+		return xstrdup(c->term);
+	if (strcmp(name, "width") == 0)
+		return xasprintf("%u", c->sized ? c->cols : LINK_DEFAULT_COLS);
+	if (strcmp(name, "height") == 0)
+		return xasprintf("%u", c->sized ? c->rows : LINK_DEFAULT_ROWS);
+	if (strcmp(name, "session") == 0) {
+		struct session *cs = session_find_id(c->session_id);
+
+		return xstrdup(cs != NULL ? cs->name : "");
+	}
+	if (strcmp(name, "last_session") == 0) {
+		struct session *ls = link_last_session(c);
+
+		return xstrdup(ls != NULL ? ls->name : "");
+	}
+	if (strcmp(name, "created") == 0)
+		return xasprintf("%lld", (long long)c->created_time);
+	if (strcmp(name, "activity") == 0)
+		return xasprintf("%lld", (long long)c->activity_time);
+	if (strcmp(name, "flags") == 0)
+		return xasprintf("attached,%sUTF-8", c->focused ? "focused," : "");
+	if (strcmp(name, "utf8") == 0)
+		return xstrdup("1");
+	if (strcmp(name, "readonly") == 0 || strcmp(name, "control_mode") == 0)
+		return xstrdup("0");
+	if (strcmp(name, "rtt") == 0)
+		return xasprintf("%u", transport_srtt_ms(c->t));
+	if (strcmp(name, "conn_id") == 0)
+		return xasprintf("%08x", c->id);
+	return NULL;
 }

@@ -196,20 +196,25 @@ static void pane_set_command(struct pane *p, const struct pty_spawn *sp)
 /* Start SP's program on a new pty for P and watch it. */
 static int pane_spawn(struct pane *p, struct pty_spawn *sp, char **cause)
 {
-	char var[32];
-	char *env[8], **saved = sp->env;
+	char **env, **saved = sp->env, **base = sp->env != NULL ? sp->env : environ;
 	size_t n = 0, i;
 	int rc;
 
-	snprintf(var, sizeof var, "RMUX_PANE=%%%d", p->id);
-	/* Keep the caller's extra entries and add ours. */
-	for (i = 0; sp->env != NULL && sp->env[i] != NULL && n < RMUX_NITEMS(env) - 2; i++)
-		env[n++] = sp->env[i];
-	env[n++] = var;
+	/* SP's environment (the daemon's own without one) and the pane's id. */
+	for (i = 0; base[i] != NULL; i++)
+		;
+	env = xcalloc(i + 2, sizeof *env);
+	for (i = 0; base[i] != NULL; i++) {
+		if (strncmp(base[i], "RMUX_PANE=", 10) != 0)
+			env[n++] = base[i];
+	}
+	env[n++] = xasprintf("RMUX_PANE=%%%d", p->id);
 	env[n] = NULL;
 	sp->env = env;
 	rc = pty_spawn(sp, &p->fd, &p->pid, p->tty, sizeof p->tty);
 	sp->env = saved;
+	free(env[n - 1]);
+	free(env);
 	if (rc != 0) {
 		*cause = xasprintf("fork failed: %s", strerror(errno));
 		p->fd = -1;
@@ -278,6 +283,7 @@ void pane_free(struct pane *p)
 		free(p->argv[i]);
 	free(p->argv);
 	copy_mode_free(p->copy);
+	free(p->searchstr);
 	vt_free(p->vt);
 	buf_free(&p->out);
 	options_free(p->options);

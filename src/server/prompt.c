@@ -47,8 +47,11 @@ struct prompt_state {
 	size_t len, cursor;
 	char *input;         /* BUF as UTF-8, for prompt_show */
 	char *cut;           /* what C-k, C-u, C-w took, for C-y */
+	char *last;          /* -i: the initial input, for C-r / C-s */
 	int hist;            /* history entry shown, -1: the user's own */
 };
+
+static void prompt_incremental(struct session *s, struct prompt_state *ps, char prefix);
 
 static char *history[PROMPT_HISTORY_MAX];
 static size_t nhistory;
@@ -276,6 +279,8 @@ static void prompt_reset(struct prompt_state *ps)
 	ps->len = ps->cursor = 0;
 	free(ps->input);
 	ps->input = NULL;
+	free(ps->last);
+	ps->last = NULL;
 	ps->open = 0;
 	ps->hist = -1;
 }
@@ -331,8 +336,16 @@ void prompt_open(struct session *s, struct pane *p, const char *prompts, const c
 	ps->flags = flags;
 	ps->pane_id = p != NULL ? p->id : -1;
 	ps->open = 1;
-	input_set(ps, ps->inputs[0]);
+	if (flags & PROMPT_INCREMENTAL) {
+		/* The input starts empty; C-r / C-s bring the initial one. */
+		ps->last = xstrdup(ps->inputs[0] != NULL ? ps->inputs[0] : "");
+		input_set(ps, NULL);
+	} else {
+		input_set(ps, ps->inputs[0]);
+	}
 	changed(ps);
+	if (flags & PROMPT_INCREMENTAL)
+		prompt_incremental(s, ps, '=');
 }
 
 void prompt_close(struct session *s)
@@ -421,6 +434,22 @@ static void run_text(int sid, int pane_id, const char *text)
 	buf_free(&err);
 }
 
+/* -i: run the template with the input after PREFIX, the prompt staying
+ * open. The command may close the prompt or end the session: neither S
+ * nor PS is used after. */
+static void prompt_incremental(struct session *s, struct prompt_state *ps, char prefix)
+{
+	char *arg, *text;
+
+	if (ps->template == NULL)
+		return;
+	arg = xasprintf("%c%s", prefix, ps->input != NULL ? ps->input : "");
+	text = prompt_template_replace(ps->template, arg, 1);
+	free(arg);
+	run_text(s->id, ps->pane_id, text);
+	free(text);
+}
+
 /* The answer to the current prompt is ANSWER: on to the next prompt, or
  * close and run. */
 static void prompt_accept(struct session *s, struct prompt_state *ps, const char *answer)
@@ -430,6 +459,12 @@ static void prompt_accept(struct session *s, struct prompt_state *ps, const char
 
 	if (!(ps->flags & (PROMPT_SINGLE | PROMPT_KEY | PROMPT_CONFIRM)))
 		history_add(answer);
+	if (ps->flags & PROMPT_INCREMENTAL) {
+		/* The template ran as the input changed: Enter only closes. */
+		prompt_reset(ps);
+		changed(ps);
+		return;
+	}
 	if (ps->template != NULL) {
 		text = prompt_template_replace(ps->template, answer, (int)ps->cur + 1);
 		free(ps->template);
@@ -605,10 +640,28 @@ int prompt_key(struct session *s, struct pane **pp, uint64_t key)
 		free(answer);
 	} else if (key == 0x1b || key == 0x03 || key == 0x07) {
 		prompt_close(s);
+	} else if ((ps->flags & PROMPT_INCREMENTAL) && (key == 0x12 || key == 0x13)) {
+		/* C-r / C-s: the next match up or down, or on an empty input
+		 * the initial one back. */
+		char prefix = key == 0x12 ? '-' : '+';
+
+		if (ps->len == 0) {
+			prefix = '=';
+			input_set(ps, ps->last);
+		}
+		changed(ps);
+		prompt_incremental(s, ps, prefix);
 	} else {
+		char *before = xstrdup(ps->input != NULL ? ps->input : "");
+		size_t cursor = ps->cursor;
+
 		prompt_edit(ps, key);
 		input_sync(ps);
 		changed(ps);
+		if ((ps->flags & PROMPT_INCREMENTAL) &&
+		    (strcmp(before, ps->input) != 0 || cursor != ps->cursor))
+			prompt_incremental(s, ps, '=');
+		free(before);
 	}
 	s = session_find_id(sid);
 	*pp = s != NULL && s->cur != NULL ? s->cur->active : NULL;

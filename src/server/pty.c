@@ -22,8 +22,8 @@ static void child_exec(const struct pty_spawn *sp)
 		SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU };
 	sigset_t none;
 	const char *shell = sp->shell != NULL ? sp->shell : "/bin/sh";
-	const char *base;
-	char argv0[PATH_MAX];
+	const char *base, *dir;
+	char argv0[PATH_MAX], pwd[PATH_MAX];
 	size_t i;
 
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
@@ -32,14 +32,25 @@ static void child_exec(const struct pty_spawn *sp)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	closefrom(STDERR_FILENO + 1);
 
-	if (sp->cwd == NULL || chdir(sp->cwd) != 0) {
-		const char *home = getenv("HOME");
-
-		if (home == NULL || chdir(home) != 0)
-			(void)chdir("/");
+	dir = sp->cwd;
+	if (dir == NULL || chdir(dir) != 0) {
+		dir = getenv("HOME");
+		if (dir == NULL || chdir(dir) != 0)
+			dir = chdir("/") == 0 ? "/" : NULL;
 	}
-	for (i = 0; sp->env != NULL && sp->env[i] != NULL; i++)
-		putenv(sp->env[i]);
+	if (dir != NULL) {
+		/* HOME's storage goes with the environment. */
+		snprintf(pwd, sizeof pwd, "%s", dir);
+		dir = pwd;
+	}
+	if (sp->env != NULL) {
+		clearenv();
+		for (i = 0; sp->env[i] != NULL; i++)
+			putenv(sp->env[i]);
+	}
+	/* The directory it starts in, as tmux tells its panes. */
+	if (dir != NULL)
+		setenv("PWD", dir, 1);
 
 	if (sp->argc == 0) {
 		/* A login shell, named "-sh" as login(1) would. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "server/environ.h"
 #include "server/options.h"
 #include "server/prompt.h"
 #include "server/pty.h"
@@ -168,6 +169,7 @@ struct session *session_create(const char *name, const char *window_name, unsign
 		return NULL;
 	}
 	next_session_id++;
+	s->environ = environ_create();
 	s->windows = w;
 	s->cur = w;
 	session_touch(s);
@@ -195,6 +197,7 @@ void session_destroy(struct session *s)
 	prompt_free(s);
 	free(s->clip);
 	options_free(s->options);
+	environ_free(s->environ);
 	free(s->name);
 	free(s);
 }
@@ -291,7 +294,8 @@ void session_select_window(struct session *s, struct window *w)
 		s->last = s->cur;
 		s->cur = w;
 	}
-	session_touch(s);
+	/* Not session_touch(): as in tmux, choosing a window does not make
+	 * the session the latest (only its clients' keys do). */
 }
 
 unsigned session_nwindows(const struct session *s)

@@ -107,6 +107,8 @@ static uint64_t signature(struct session *s, unsigned cols, unsigned rows)
 	h = mix(h, (uint64_t)(uintptr_t)s->last);
 	h = mix(h, prompt_serial(s));
 	h = mix(h, session_clipboard(s, NULL, NULL, NULL));
+	/* The client turns its terminal's mouse on with the option. */
+	h = mix(h, (uint64_t)options_get_number(s->options, "mouse"));
 	for (w = s->windows; w != NULL; w = w->next) {
 		h = mix(h, (uint64_t)w->id);
 		h = mix(h, (uint64_t)w->index);
@@ -185,15 +187,18 @@ static void cache_sweep(struct view_build *vb)
 	}
 }
 
-/* A terminal that does not echo: the program reads a password or runs
- * full screen with its own echo; the client must not predict there. */
+/* A password prompt: echo cleared while the line discipline still edits
+ * lines. Readline, zle and editors clear ECHO too, but they also turn
+ * canonical mode off and draw their own echo, so prediction stays on
+ * for them (a wrong guess is refuted by the next frame); only hidden
+ * input must never be shown, even briefly. */
 static int echo_off(const struct pane *p)
 {
 	struct termios tio;
 
 	if (p->fd < 0 || tcgetattr(p->fd, &tio) != 0)
 		return 0;
-	return (tio.c_lflag & ECHO) == 0;
+	return (tio.c_lflag & (ECHO | ICANON)) == ICANON;
 }
 
 /* Copy mode's viewport, compared row by row with what the view has. */
@@ -557,6 +562,8 @@ int view_build_update(struct view_build *vb, struct view *v, struct session *s, 
 	}
 	if (layout_zoomed(w->layout) >= 0)
 		flags |= VIEW_ZOOMED;
+	if (options_get_number(s->options, "mouse"))
+		flags |= VIEW_MOUSE;
 	if (w->active != NULL)
 		active = (uint32_t)w->active->id;
 

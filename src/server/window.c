@@ -280,3 +280,47 @@ void window_size(const struct window *w, unsigned *sx, unsigned *sy)
 {
 	layout_window_size(w->layout, sx, sy);
 }
+
+struct pane *window_neighbour(struct window *w, struct pane *p, int dir)
+{
+	struct pane *best = NULL;
+	unsigned wx, wy, edge;
+	size_t i;
+	int pass;
+
+	window_size(w, &wx, &wy);
+	for (pass = 0; pass < 2 && best == NULL; pass++) {
+		for (i = 0; i < w->npanes; i++) {
+			struct pane *q = w->panes[i];
+			int touch, overlap;
+
+			if (q == p)
+				continue;
+			switch (dir) {
+			case 'L':
+				edge = pass == 0 ? p->xoff : wx + 1;
+				touch = q->xoff + q->sx + 1 == edge;
+				overlap = q->yoff < p->yoff + p->sy && p->yoff < q->yoff + q->sy;
+				break;
+			case 'R':
+				edge = pass == 0 ? p->xoff + p->sx + 1 : 0;
+				touch = q->xoff == edge;
+				overlap = q->yoff < p->yoff + p->sy && p->yoff < q->yoff + q->sy;
+				break;
+			case 'U':
+				edge = pass == 0 ? p->yoff : wy + 1;
+				touch = q->yoff + q->sy + 1 == edge;
+				overlap = q->xoff < p->xoff + p->sx && p->xoff < q->xoff + q->sx;
+				break;
+			default:
+				edge = pass == 0 ? p->yoff + p->sy + 1 : 0;
+				touch = q->yoff == edge;
+				overlap = q->xoff < p->xoff + p->sx && p->xoff < q->xoff + q->sx;
+				break;
+			}
+			if (touch && overlap && (best == NULL || q->used > best->used))
+				best = q;
+		}
+	}
+	return best;
+}

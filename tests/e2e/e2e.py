@@ -170,6 +170,267 @@ def case_environment_inherit():
         subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
 
 
+def case_commands_one_owner():
+    """Each command is defined once: prefixes resolve as in tmux, and
+    list-commands has tmux's lines for the commands both have."""
+    tname = "rmuxe2e%d" % os.getpid()
+    try:
+        for cmd in (["new-session", "-d", "-s", "c", "-x", "80", "-y", "24", "cat"],
+                    ["split-window", "-t", "c", "cat"]):
+            rmux(*cmd)
+            tmux(tname, *cmd)
+        for args in (["send-k", "-t", "c:0.0", "abc", "Enter"],
+                     ["resize-p", "-t", "c:0.0", "-y", "5"],
+                     ["capt", "-t", "c:0.0", "-b", "cap"],
+                     ["kill-s", "-t", "c"], ["new-", "-t", "c"], ["send", "-t", "c:0.1", "-H", "41", "zz"],
+                     ["send-p", "-t", "c:0.1"], ["capture", "-t", "c:0.0"],
+                     ["list-panes", "-t", "c", "-F", "#{pane_index} #{pane_height}"]):
+            ours, theirs = both(tname, *args)
+            expect(ours == theirs, "%r: rmux %r tmux %r" % (args, ours, theirs))
+        for t in ([RMUX, "-L", NAME], ["tmux", "-L", tname]):
+            wait_for("typed line", lambda: subprocess.run(
+                t + ["capture-pane", "-p", "-t", "c:0.0"], capture_output=True, text=True,
+                env=ENV).stdout.startswith("abc\nabc\n"))
+        ours = rmux("capture-pane", "-p", "-t", "c:0.1").stdout
+        expect(ours.startswith("A"), "send -H: %r" % ours)
+        ours = rmux("list-commands").stdout.splitlines()
+        theirs = tmux(tname, "list-commands").stdout.splitlines()
+        names = [l.split()[0] for l in ours]
+        expect(names == sorted(set(names)), "list-commands names %r" % names)
+        tlines = {l.split()[0]: l for l in theirs}
+        differ = [(l, tlines[l.split()[0]]) for l in ours
+                  if l.split()[0] in tlines and l != tlines[l.split()[0]]]
+        expect(not differ, "list-commands differs: %r" % differ)
+        for name in ("send-keys", "capture-pane", "resize-pane", "set-environment",
+                     "show-environment", "copy-mode"):
+            expect(name in names, "%s not listed" % name)
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
+ENVIRON_SCRIPT = [
+    ["show-environment"], ["show-environment", "-s"], ["set-environment", "FOO", 'a"b$c`d\\e'],
+    ["show-environment", "FOO"], ["show-environment", "-s", "FOO"],
+    ["set-environment", "-r", "BAR"], ["show-environment", "BAR"],
+    ["show-environment", "-s", "BAR"], ["show-environment", "NOPE"],
+    ["set-environment", "X"], ["set-environment", "-u", "X", "y"],
+    ["set-environment", "-r", "X", "y"], ["set-environment", "A=B", "c"],
+    ["set-environment", ""], ["set-environment", "-u", "NOPE"],
+    ["set-environment", "-F", "FF", "#{session_name}"], ["show-environment", "FF"],
+    ["set-environment", "-g", "GV", "1"], ["show-environment", "-g", "GV"],
+    ["set-environment", "-gh", "HID", "1"], ["show-environment", "-g", "HID"],
+    ["show-environment", "-gh"], ["show-environment", "-gh", "HID"],
+    ["show-environment", "-t", "nope"], ["set-environment", "-t", "nope", "X", "1"],
+    ["show-environment", "-g", "-t", "nope", "GV"], ["set-environment", "-u", "FOO"],
+    ["set-environment", "-gu", "GV"], ["show-environment", "-g", "GV"],
+    ["setenv", "-t", "e2", "S2", "v"], ["showenv", "-t", "e2"], ["show-environment"],
+    ["show-environment", "-s"],
+]
+
+
+def case_environ_tmux():
+    """update-environment, set-environment and show-environment as tmux
+    3.3a; panes get the global environment under the session's."""
+    tname = "rmuxe2e%d" % os.getpid()
+    start = dict(ENV, DISPLAY=":7", SSH_AUTH_SOCK="/tmp/agent", WINDOWID="99",
+                 RMUX_E2E_GLOBAL="g")
+    later = dict(ENV, DISPLAY=":8", SSH_CONNECTION="1 2 3 4", RMUX_E2E_LATER="l")
+    later.pop("WINDOWID", None)
+    later.pop("SSH_AUTH_SOCK", None)
+    dump = "env | sort > %s/env-%%s; exec cat" % TMP
+    try:
+        subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null", "new-session", "-d", "-s", "e1",
+                        dump % "r1"], env=start, check=True, timeout=60)
+        subprocess.run(["tmux", "-L", tname, "-f", "/dev/null", "new-session", "-d", "-s", "e1",
+                        dump % "t1"], env=dict(start, SHELL="/bin/sh"), check=True, timeout=60)
+        subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null", "new-session", "-d", "-s", "e2",
+                        dump % "r2"], env=later, check=True, timeout=60)
+        subprocess.run(["tmux", "-L", tname, "-f", "/dev/null", "new-session", "-d", "-s", "e2",
+                        dump % "t2"], env=dict(later, SHELL="/bin/sh"), check=True, timeout=60)
+        for args in ENVIRON_SCRIPT:
+            ours, theirs = both(tname, *args)
+            expect(ours == theirs, "%r: rmux %r tmux %r" % (args, ours, theirs))
+        # The panes: the same variables but for each program's own.
+        own = ("TMUX", "TMUX_PANE", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "RMUX",
+               "RMUX_PANE", "COLORTERM", "_", "SHLVL", "OLDPWD")
+
+        def pane_env(tag):
+            path = os.path.join(TMP, "env-" + tag)
+            wait_for("pane environment " + tag, lambda: os.path.exists(path) and
+                     open(path).read().endswith("\n"))
+            return [l for l in open(path).read().splitlines()
+                    if l.split("=")[0] not in own]
+        for r, t in (("r1", "t1"), ("r2", "t2")):
+            ours, theirs = pane_env(r), pane_env(t)
+            expect(ours == theirs, "pane %s: rmux-only %r tmux-only %r" % (
+                r, sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))))
+        ours = pane_env("r2")
+        expect("DISPLAY=:8" in ours and "SSH_CONNECTION=1 2 3 4" in ours and
+               "RMUX_E2E_GLOBAL=g" in ours and not any(
+                   l.startswith(("WINDOWID=", "SSH_AUTH_SOCK=", "RMUX_E2E_LATER="))
+                   for l in ours), "second session's pane: %r" % ours)
+        # set-environment reaches new panes of the session only.
+        rmux("set-environment", "-t", "e2", "RMUX_E2E_SET", "yes")
+        rmux("set-environment", "-t", "e2", "-r", "RMUX_E2E_GLOBAL")
+        rmux("new-window", "-t", "e2", dump % "r3")
+        rmux("new-window", "-t", "e1", dump % "r4")
+        ours = pane_env("r3")
+        expect("RMUX_E2E_SET=yes" in ours and "RMUX_E2E_GLOBAL=g" not in ours, repr(ours))
+        ours = pane_env("r4")
+        expect("RMUX_E2E_SET=yes" not in ours and "RMUX_E2E_GLOBAL=g" in ours, repr(ours))
+        # -E: no update-environment.
+        subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null", "new-session", "-d", "-E", "-s",
+                        "e3", "cat"], env=later, check=True, timeout=60)
+        expect(rmux("show-environment", "-t", "e3").stdout == "", "new-session -E")
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
+# Target strings read as tmux 3.3a reads them: sessions by name, $id,
+# prefix and pattern; windows by index, name, @id and the relative forms;
+# panes by index, %id, offsets and descriptions; "=" for exact matches.
+# Not here: offsets into a window other than the caller's ("abc:.-" from
+# xyz), where tmux 3.3a answers with a pane of the caller's window.
+TARGETS = [
+    "", ":", ".", ":.", "abc", "abc:", "abc:.", "=abc", "=ab", "ab", "a*", "*z", "x", "=x",
+    "=xyz", "nosuch", "b*", "$0", "$1", "$1:", "$99", "$x", "@1", "@1.0", "@1.1", "@99",
+    "abd:@1", "abc:@1", "%1", "%99", "%x", "abd:%1", "abc:%1", ":%1", ".%1", "%1.0", "1", "0",
+    ":0", ":1", ":=1", "=1", ":=0", "1.0", "abc:1", "abc:1.1", "abc:1.2", "abc:1.9", "abc:9",
+    "abc:foo", "abc:=foo", "abc:fo", "abc:=fo", "abc:fob", "abc:f", "abc:f*", ":foo", "foo",
+    "fo", "=abc:=1", "=abc:=foo.0", "abc:=1.=0", "abc:-1", "abc:+1", "abc:+9", "abc:-9",
+    "abc:+x", "abc:+", "abc:-", "abc:!", "abc:^", "abc:$", "abc:{start}", "abc:{end}",
+    "abc:{next}", "abc:{previous}", "abc:{last}", "abc:{bogus}", "{start}", "{end}",
+    "{next}", "{last}", "+", "-", "!", "^", "$", ":+1", ":-1", ":{next}", ":{last}",
+    ":{end}.{bottom}", "abc:1.{top}", "abc:1.{bottom}", "abc:1.{left}", "abc:1.{right}",
+    "abc:1.{top-left}", "abc:1.{top-right}", "abc:1.{bottom-left}", "abc:1.{bottom-right}",
+    "abc:1.top", "abc:1.Bottom", "abc:1.middle", "abc:1.{bogus}", "abc:1.!", "abc:1.{last}",
+    "abc:.+", ":.+", ":.-", ":.+2", ":.{next}", ":.{previous}", "xyz:.+",
+    "xyz:.{up-of}", "xyz:.{down-of}", "xyz:.{left-of}", "xyz:.{right-of}", "~", "{marked}",
+    "abc:1.", "abc:1.=", "a:b:c", "abc.1", "abc:1.0.1",
+]
+
+
+def target_fixture(run):
+    """Sessions abc (windows 0 zero, 1 foo with three panes, 2 fob), abd
+    and xyz (two panes, created last: the current session)."""
+    run("new-session", "-d", "-s", "abc", "-n", "zero", "-x", "80", "-y", "24", "cat")
+    run("new-window", "-d", "-t", "abc", "-n", "foo", "cat")
+    run("new-window", "-d", "-t", "abc", "-n", "fob", "cat")
+    run("split-window", "-d", "-t", "abc:1", "cat")
+    run("split-window", "-h", "-t", "abc:1.1", "cat")
+    run("new-session", "-d", "-s", "abd", "-n", "one", "-x", "80", "-y", "24", "cat")
+    run("new-session", "-d", "-s", "xyz", "-n", "w", "-x", "80", "-y", "24", "cat")
+    run("split-window", "-h", "-t", "xyz", "cat")
+    run("split-window", "-v", "-t", "xyz", "cat")
+    run("select-window", "-t", "abc:2")
+    run("select-window", "-t", "abc:1")
+
+
+WHERE = "#{session_name}:#{window_index}.#{pane_index}"
+
+
+def case_targets():
+    """Every kind of target, as a session, a window and a pane, gives the
+    same result or message as in tmux 3.3a."""
+    tname = "rmux-tgt-%d" % os.getpid()
+    try:
+        target_fixture(rmux)
+        target_fixture(lambda *a: tmux(tname, *a))
+        bad = []
+        for t in TARGETS:
+            probes = [
+                ["has-session", "-t", t],
+                ["list-panes", "-t", t, "-F", WHERE],
+                ["send-keys", "-t", t, "-l", ""],
+            ]
+            for args in probes:
+                ours, theirs = both(tname, *args)
+                if ours != theirs:
+                    bad.append("%r: rmux %r tmux %r" % (args, ours, theirs))
+                elif args[0] == "send-keys" and ours[0] == 0:
+                    ours, theirs = both(tname, "display-message", "-p", "-t", t, WHERE)
+                    if ours != theirs:
+                        bad.append("display %r: rmux %r tmux %r" % (t, ours, theirs))
+        expect(not bad, "%d of %d differ:\n%s" % (len(bad), 3 * len(TARGETS), "\n".join(bad)))
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
+STATE = ("#{session_name}:#{window_index} #{window_active}#{window_last_flag} "
+         "#{pane_index} #{window_panes}")
+
+
+def case_target_moves():
+    """select-window, select-pane, last-window and last-pane with relative
+    and exact targets move the same way as in tmux."""
+    tname = "rmux-tmv-%d" % os.getpid()
+    script = [
+        ["select-window", "-t", "abc:=0"], ["select-window", "-t", "abc:{next}"],
+        ["select-window", "-t", "abc:+2"], ["select-window", "-t", "abc:-"],
+        ["last-window", "-t", "abc"], ["select-window", "-t", "abc:!"],
+        ["select-window", "-t", "abc:$"], ["select-window", "-t", "abc:^"],
+        ["select-window", "-t", "abc:=foo"], ["select-pane", "-t", ":.+"],
+        ["select-pane", "-t", "xyz:.+"], ["select-pane", "-t", ":.-2"],
+        ["select-pane", "-t", "abc:.0"], ["select-pane", "-t", "abc:.!"],
+        ["last-pane", "-t", "abc:"], ["select-pane", "-t", "abc:1.1"],
+        ["select-pane", "-t", "abc:.{bottom-right}"], ["select-pane", "-t", "abc:.{top}"],
+        ["select-pane", "-t", "xyz:.{previous}"], ["select-pane", "-t", "xyz:.{right-of}"],
+        ["select-pane", "-t", "xyz:.{up-of}"], ["select-pane", "-t", "xyz:.{left-of}"],
+        ["select-pane", "-t", "xyz:.{down-of}"], ["select-pane", "-t", ":.{last}"],
+        ["select-window", "-t", "abc:{last}"], ["select-window", "-t", "abc:9"],
+        ["new-window", "-d", "-t", "abc:7", "-n", "seven", "cat"],
+        ["new-window", "-d", "-t", "abc:=7", "cat"], ["new-window", "-d", "-t", "abc:+1", "cat"],
+        ["new-window", "-d", "-t", "abc:1.0", "cat"], ["new-window", "-d", "-t", "abd", "cat"],
+        ["select-window", "-t", "abc:sev"], ["select-window", "-t", "abc:-1"],
+    ]
+    try:
+        target_fixture(rmux)
+        target_fixture(lambda *a: tmux(tname, *a))
+        for args in script:
+            ours, theirs = both(tname, *args)
+            expect(ours == theirs, "%r: rmux %r tmux %r" % (args, ours, theirs))
+            ours, theirs = both(tname, "list-windows", "-a", "-F", STATE)
+            expect(ours == theirs, "after %r:\nrmux:\n%s\ntmux:\n%s" % (args, ours[1], theirs[1]))
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
+def case_target_keys():
+    """The default bindings people press all day: prefix 1 (select-window
+    -t :=1), prefix o (select-pane -t :.+), prefix ; (last-pane), prefix l
+    (last-window), prefix n and p."""
+    rmux("new-session", "-d", "-s", "k", "-x", "80", "-y", "24", "cat")
+    rmux("new-window", "-t", "k", "cat")
+    rmux("split-window", "-t", "k:1", "cat")
+    rmux("split-window", "-t", "k:1", "cat")
+    rmux("new-window", "-t", "k", "cat")
+
+    def where():
+        return rmux("display-message", "-p", "-t", "k", "#{window_index}.#{pane_index}").stdout[:-1]
+
+    expect(where() == "2.0", "start %r" % where())
+    rmux("send-keys", "-t", "k", "C-b", "1")
+    expect(where() == "1.2", "prefix 1 %r" % where())
+    rmux("send-keys", "-t", "k", "C-b", "o")
+    expect(where() == "1.0", "prefix o wraps %r" % where())
+    rmux("send-keys", "-t", "k", "C-b", "o")
+    expect(where() == "1.1", "prefix o %r" % where())
+    rmux("send-keys", "-t", "k", "C-b", "\\;")
+    expect(where() == "1.0", "prefix ; %r" % where())
+    rmux("send-keys", "-t", "k", "C-b", "0")
+    expect(where() == "0.0", "prefix 0 %r" % where())
+    rmux("send-keys", "-t", "k", "C-b", "l")
+    expect(where() == "1.0", "prefix l %r" % where())
+    rmux("send-keys", "-t", "k", "C-b", "n", "C-b", "n")
+    expect(where() == "0.0", "prefix n n %r" % where())
+    rmux("send-keys", "-t", "k", "C-b", "p")
+    expect(where() == "2.0", "prefix p %r" % where())
+    # The binding's error comes back to send-keys here (it has a caller).
+    p = rmux("send-keys", "-t", "k", "C-b", "9", check=False)
+    expect(where() == "2.0" and p.returncode == 1 and p.stderr == "can't find window: 9\n",
+           "prefix 9 %r %r" % (where(), p.stderr))
+
+
 def case_history():
     """seq 1 100000 with a big history: capture -S - -E - has every line in order."""
     rmux("new-session", "-d", "-s", "h", "-x", "80", "-y", "24", "cat")
@@ -355,8 +616,10 @@ def case_option_effects():
          "set", "-g", "history-limit", "123")
     # Two arguments run directly, so the pane's program is cat itself.
     rmux("new-session", "-d", "-s", "c", "cat", "-")
-    rmux("new-window", "-t", "c", "cat", "-")
-    rmux("new-window", "-t", "c", "cat", "-")
+    # "c:", not "c": a bare word is a window first, and "c" is a prefix
+    # of the window named cat (tmux fails with "index 1 in use" too).
+    rmux("new-window", "-t", "c:", "cat", "-")
+    rmux("new-window", "-t", "c:", "cat", "-")
     idx = rmux("list-windows", "-t", "c", "-F", "#{window_index}").stdout.split()
     expect(idx == ["1", "2", "3"], "base-index: %r" % idx)
     rmux("split-window", "-t", "c:1", "cat")
@@ -374,7 +637,7 @@ def case_option_effects():
     expect(rmux("show", "-wv", "-t", "c:2", "automatic-rename").stdout == "off\n",
            "rename-window turns automatic-rename off")
     rmux("set", "-g", "default-command", "echo from-default-command; exec cat")
-    rmux("new-window", "-t", "c")
+    rmux("new-window", "-t", "c:")
     wait_for("default-command", lambda: "from-default-command" in rmux(
         "capture-pane", "-p", "-t", "c:3").stdout)
 

@@ -160,6 +160,74 @@ def case_copy_scroll_search():
         expect(prog("send-keys", "-t", "c", "-X", "cancel", check=False).returncode == 1, "-q")
 
 
+# Incremental search in emacs copy mode: keys typed after C-r / C-s (the
+# prompt runs the search on every change), from a fresh copy mode at the
+# bottom of `seq 1 2000`, each script ending with Enter; then the cursor's
+# line and position are compared. As in tmux 3.3a each change of the text
+# searches on from the match before: "1" finds 1999, "12" 1912, "123" the
+# first match above that, 1239; each further C-r the next above.
+INCREMENTAL_SCRIPTS = [
+    ("up", ["C-r", "1", "2", "3", "Enter"], "1239"),
+    ("up-again", ["C-r", "1", "2", "3", "C-r", "C-r", "Enter"], "1237"),
+    ("edited", ["C-r", "1", "2", "3", "BSpace", "4", "Enter"], None),
+    ("up-then-down", ["C-r", "5", "5", "C-r", "C-r", "C-s", "Enter"], None),
+    ("again-from-empty", ["C-r", "1", "9", "Enter", "C-r", "C-r", "Enter"], None),
+    ("no-match", ["C-r", "1", "2", "x", "Enter"], None),
+    ("forward", ["C-s", "1", "9", "Enter"], None),
+]
+
+
+def tmux_prompt_shown(shown):
+    last = outer("capture-pane", "-p").rstrip("\n").split("\n")[-1]
+    return last.startswith("(search") == shown
+
+
+def type_at_tmux_client(keys):
+    """KEYS typed into the attached tmux client. tmux opens its prompt
+    after the key that asks for it is handled, so keys after that one wait
+    until the prompt shows (and after Enter, until it has gone)."""
+    shown = False
+    for k in keys:
+        outer("send-keys", k)
+        if not shown and k in ("C-r", "C-s"):
+            shown = True
+            wait_for("tmux prompt", lambda: tmux_prompt_shown(True))
+        elif shown and k == "Enter":
+            shown = False
+            wait_for("tmux prompt gone", lambda: tmux_prompt_shown(False))
+
+
+def case_copy_incremental():
+    """C-r and C-s in emacs copy mode search as the text is typed and again
+    for each further C-r / C-s, landing on the line tmux 3.3a lands on
+    (tmux's keys go through an attached client, as its prompt needs one)."""
+    for prog in (rmux, tmux):
+        prog("new-session", "-d", "-s", "c", "-x", "80", "-y", "24", SEQ)
+        prog("set-option", "-g", "mode-keys", "emacs")
+        wait_for("seq output", lambda: screen_has(prog, "c", "2000"))
+    outer("new-session", "-d", "-x", "80", "-y", "25",
+          "env -u TMUX TMUX_TMPDIR=%s tmux -L %s attach -t c" % (TMP, TNAME))
+    wait_for("tmux client", lambda: tmux("list-clients").stdout != "")
+    for label, keys, want in INCREMENTAL_SCRIPTS:
+        got = []
+        for prog in (rmux, tmux):
+            prog("copy-mode", "-t", "c")
+            # C-Space last: once the selection shows, every key before it
+            # has been handled.
+            if prog is rmux:
+                rmux("send-keys", "-t", "c", *(keys + ["C-Space"]))
+            else:
+                type_at_tmux_client(keys + ["C-Space"])
+            wait_for("%s handled" % label, lambda: prog(
+                "display-message", "-p", "-t", "c", "#{selection_present}").stdout == "1\n")
+            got.append(prog("display-message", "-p", "-t", "c", "#{copy_cursor_line}|"
+                            "#{copy_cursor_x},#{copy_cursor_y}|#{scroll_position}").stdout)
+            prog("send-keys", "-t", "c", "-X", "cancel")
+        expect(got[0] == got[1], "%s: rmux at %r, tmux at %r" % (label, got[0], got[1]))
+        if want is not None:
+            expect(got[0].split("|")[0] == want, "%s: at %r, want %r" % (label, got[0], want))
+
+
 def case_copy_keys():
     """Copy mode driven by its key tables: emacs and vi bindings copy a word."""
     rmux("new-session", "-d", "-s", "c", "-x", "80", "-y", "24", SEQ)

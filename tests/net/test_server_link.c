@@ -6,7 +6,12 @@
  * forged, garbage, truncated and replayed datagrams change nothing; two
  * connections share a session under window-size latest; a silent
  * connection is dropped after connection-timeout while the session stays;
- * echo_ack waits for the echo or the fixed delay.
+ * echo_ack waits for the echo or the fixed delay; only a password prompt
+ * (not bash's line editor) is echo off; detach-client and
+ * prefix d detach one connection (its view says so, the daemon drops it
+ * once that is acknowledged), list-clients and session_attached count
+ * the live connections, switch-client moves one, the mouse option shows
+ * in the view flags.
  * argv[1] is the rmux executable, argv[2] the relay. Waits are bounded by
  * generous deadlines, never by speed. */
 #include <stdarg.h>
@@ -21,9 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <netinet/in.h>
 
 #include "common/buf.h"
 #include "common/timeutil.h"
@@ -104,7 +111,8 @@ static char *rmux_text(const char *first, ...)
 	assert_int_equal(rmux(&out, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], (char *)NULL), 0);
 	s = malloc(out.len + 1);
 	assert_non_null(s);
-	memcpy(s, out.data, out.len);
+	if (out.len > 0)
+		memcpy(s, out.data, out.len);
 	s[out.len] = '\0';
 	buf_free(&out);
 	return s;
@@ -563,6 +571,241 @@ static void test_timeout(void **state)
 	client_close(&c);
 }
 
+/* ---- clients: detach, list, switch ---- */
+
+/* The name list-clients gives C: its address as the daemon sees it. */
+static void client_name(const struct client *c, char *out, size_t size)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+
+	assert_int_equal(getsockname(c->fd, (struct sockaddr *)&sin, &len), 0);
+	snprintf(out, size, "udp:127.0.0.1:%u", (unsigned)ntohs(sin.sin_port));
+}
+
+static int has_windows(struct client *c, const void *arg)
+{
+	return client_view(c)->nwindows > 0;
+}
+
+static int flag_set(struct client *c, const void *arg)
+{
+	return (client_view(c)->flags & *(const uint32_t *)arg) != 0;
+}
+
+static int flag_clear(struct client *c, const void *arg)
+{
+	return (client_view(c)->flags & *(const uint32_t *)arg) == 0;
+}
+
+static int session_is(struct client *c, const void *arg)
+{
+	return strcmp(client_view(c)->session, arg) == 0;
+}
+
+/* The daemon acknowledged input state number *ARG or a later one. */
+static int input_acked(struct client *c, const void *arg)
+{
+	return transport_acked_num(c->t) >= *(const uint64_t *)arg;
+}
+
+/* C has seen its view flagged detached. The daemon keeps the connection
+ * until the client acknowledges that view: let it, then a new key must
+ * go unanswered (the daemon forgets the connection without a word). */
+static void assert_detached_and_dropped(struct client *c)
+{
+	const uint32_t detached = VIEW_DETACHED;
+	uint64_t want;
+
+	assert_true(client_run(c, WAIT_MS, flag_set, &detached));
+	/* Long enough for the client's acknowledgement to go out (its
+	 * delayed-ack timer, not the machine's speed). */
+	client_run(c, 1000, NULL, NULL);
+	client_type(c, "x");
+	client_run(c, 100, NULL, NULL);
+	want = transport_sent_num(c->t);
+	assert_true(want > transport_acked_num(c->t));
+	assert_false(client_run(c, 3000, input_acked, &want));
+}
+
+static void test_detach_client(void **state)
+{
+	struct client a, b;
+	char na[64], nb[64], want[160], *lsc;
+	const uint32_t detached = VIEW_DETACHED;
+
+	start_session("d");
+	client_open(&a, "d", NULL);
+	client_open(&b, "d", NULL);
+	assert_true(client_run(&a, WAIT_MS, has_windows, NULL));
+	assert_true(client_run(&b, WAIT_MS, has_windows, NULL));
+	client_name(&a, na, sizeof na);
+	client_name(&b, nb, sizeof nb);
+	lsc = rmux_text("list-clients", "-F", "#{client_name}", (char *)NULL);
+	snprintf(want, sizeof want, "%s\n%s\n", na, nb);
+	assert_string_equal(lsc, want);
+	free(lsc);
+	/* Unknown clients are errors; unknown sessions with -s are not. */
+	assert_int_equal(rmux(NULL, "detach-client", "-t", "udp:nosuch", (char *)NULL), 1);
+	assert_int_equal(rmux(NULL, "detach-client", "-s", "nosuch", (char *)NULL), 0);
+
+	assert_int_equal(rmux(NULL, "detach-client", "-t", na, (char *)NULL), 0);
+	/* At once no longer a client. */
+	lsc = rmux_text("list-clients", "-F", "#{client_name} #{session_attached}", (char *)NULL);
+	snprintf(want, sizeof want, "%s 1\n", nb);
+	assert_string_equal(lsc, want);
+	free(lsc);
+	assert_detached_and_dropped(&a);
+	/* The other one is still attached and works. */
+	client_type(&b, "echo still''\r");
+	assert_true(client_run(&b, WAIT_MS, has_line, "still"));
+	assert_false(flag_set(&b, &detached));
+	assert_string_equal(client_view(&a)->session, "d");
+	client_close(&a);
+	client_close(&b);
+}
+
+static void test_prefix_d(void **state)
+{
+	struct client a, b;
+	char nb[64], want[160], *lsc, *cap;
+	const uint32_t detached = VIEW_DETACHED;
+
+	start_session("p");
+	client_open(&a, "p", NULL);
+	client_open(&b, "p", NULL);
+	assert_true(client_run(&a, WAIT_MS, has_windows, NULL));
+	assert_true(client_run(&b, WAIT_MS, has_windows, NULL));
+	client_name(&b, nb, sizeof nb);
+	/* C-b d on A detaches A, not B. */
+	assert_int_equal(input_stream_add_key(client_input(&a), 0x02), 0);
+	client_type(&a, "d");
+	assert_true(client_run(&a, WAIT_MS, flag_set, &detached));
+	/* Keys typed after that go nowhere. */
+	client_type(&a, "echo gone''\r");
+	client_run(&a, 300, NULL, NULL);
+	lsc = rmux_text("list-clients", "-F", "#{client_name} #{session_attached}", (char *)NULL);
+	snprintf(want, sizeof want, "%s 1\n", nb);
+	assert_string_equal(lsc, want);
+	free(lsc);
+	client_type(&b, "echo still''\r");
+	assert_true(client_run(&b, WAIT_MS, has_line, "still"));
+	assert_false(flag_set(&b, &detached));
+	cap = rmux_text("capture-pane", "-p", "-t", "p", (char *)NULL);
+	assert_null(strstr(cap, "gone"));
+	free(cap);
+	assert_detached_and_dropped(&a);
+	/* The client's own "detach" command does the same. */
+	{
+		const char *argv[] = { "detach" };
+
+		assert_int_equal(input_stream_add_command(client_input(&b), 1, argv), 0);
+		assert_detached_and_dropped(&b);
+	}
+	lsc = rmux_text("list-clients", (char *)NULL);
+	assert_string_equal(lsc, "");
+	free(lsc);
+	client_close(&a);
+	client_close(&b);
+}
+
+static void run_all(struct client *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_true(client_run(&c[i], WAIT_MS, all_applied, NULL));
+}
+
+static void test_list_clients(void **state)
+{
+	struct client c[3];
+	char name[3][64], want[512], *lsc;
+	const char *old_term = getenv("TERM");
+	char *saved = old_term != NULL ? strdup(old_term) : NULL;
+	const uint32_t mouse = VIEW_MOUSE;
+
+	start_session("lc");
+	start_session("other");
+	/* The terminal comes from bootstrap's environment. */
+	setenv("TERM", "rmux-test-term", 1);
+	client_open(&c[0], "lc", NULL);
+	unsetenv("TERM");
+	client_open(&c[1], "lc", NULL);
+	client_open(&c[2], "other", NULL);
+	if (saved != NULL)
+		setenv("TERM", saved, 1);
+	free(saved);
+	assert_int_equal(input_stream_add_resize(client_input(&c[0]), 90, 20), 0);
+	assert_int_equal(input_stream_add_resize(client_input(&c[1]), 70, 25), 0);
+	assert_int_equal(input_stream_add_focus(client_input(&c[1]), 0), 0);
+	client_type(&c[2], " ");
+	run_all(c, 3);
+	for (int i = 0; i < 3; i++)
+		client_name(&c[i], name[i], sizeof name[i]);
+
+	/* tmux 3.3a's line, in order of connection. */
+	lsc = rmux_text("list-clients", (char *)NULL);
+	snprintf(want, sizeof want,
+	    "%s: lc [90x20 rmux-test-term] (attached,focused,UTF-8)\n"
+	    "%s: lc [70x25 unknown] (attached,UTF-8)\n"
+	    "%s: other [80x24 unknown] (attached,focused,UTF-8)\n",
+	    name[0], name[1], name[2]);
+	assert_string_equal(lsc, want);
+	free(lsc);
+	lsc = rmux_text("lsc", "-t", "lc", "-F", "#{client_name}", (char *)NULL);
+	snprintf(want, sizeof want, "%s\n%s\n", name[0], name[1]);
+	assert_string_equal(lsc, want);
+	free(lsc);
+	assert_int_equal(rmux(NULL, "list-clients", "-t", "nosuch", (char *)NULL), 1);
+	lsc = rmux_text("list-clients", "-F", "#{client_session} #{session_attached} #{client_utf8}",
+	    (char *)NULL);
+	assert_string_equal(lsc, "lc 2 1\nlc 2 1\nother 1 1\n");
+	free(lsc);
+
+	/* switch-client from the client itself, and back with -l. */
+	{
+		const char *to_lc[] = { "switch-client", "-t", "lc" };
+		const char *back[] = { "switch-client", "-l" };
+
+		assert_int_equal(input_stream_add_command(client_input(&c[2]), 3, to_lc), 0);
+		assert_true(client_run(&c[2], WAIT_MS, session_is, "lc"));
+		lsc = rmux_text("list-clients", "-F", "#{client_session} #{session_attached}",
+		    (char *)NULL);
+		assert_string_equal(lsc, "lc 3\nlc 3\nlc 3\n");
+		free(lsc);
+		assert_int_equal(input_stream_add_command(client_input(&c[2]), 2, back), 0);
+		assert_true(client_run(&c[2], WAIT_MS, session_is, "other"));
+	}
+	/* ... and of another client from the command line. */
+	assert_int_equal(rmux(NULL, "switch-client", "-c", name[1], "-t", "other", (char *)NULL), 0);
+	assert_true(client_run(&c[1], WAIT_MS, session_is, "other"));
+	lsc = rmux_text("list-clients", "-F", "#{client_session} #{session_attached}", (char *)NULL);
+	assert_string_equal(lsc, "lc 1\nother 2\nother 2\n");
+	free(lsc);
+
+	/* The session's mouse option reaches the view. */
+	assert_false(flag_set(&c[0], &mouse));
+	assert_int_equal(rmux(NULL, "set-option", "-t", "lc", "mouse", "on", (char *)NULL), 0);
+	assert_true(client_run(&c[0], WAIT_MS, flag_set, &mouse));
+	assert_false(flag_set(&c[1], &mouse));
+	assert_int_equal(rmux(NULL, "set-option", "-t", "lc", "mouse", "off", (char *)NULL), 0);
+	assert_true(client_run(&c[0], WAIT_MS, flag_clear, &mouse));
+
+	/* -s detaches a session's clients, -a all but one. */
+	assert_int_equal(rmux(NULL, "detach-client", "-s", "other", (char *)NULL), 0);
+	lsc = rmux_text("list-clients", "-F", "#{client_name}", (char *)NULL);
+	snprintf(want, sizeof want, "%s\n", name[0]);
+	assert_string_equal(lsc, want);
+	free(lsc);
+	assert_detached_and_dropped(&c[1]);
+	assert_detached_and_dropped(&c[2]);
+	assert_int_equal(rmux(NULL, "detach-client", "-a", "-t", name[0], (char *)NULL), 0);
+	lsc = rmux_text("list-clients", "-F", "#{client_name}", (char *)NULL);
+	assert_string_equal(lsc, want);
+	free(lsc);
+	for (int i = 0; i < 3; i++)
+		client_close(&c[i]);
+}
+
 /* ---- echo_ack timing ---- */
 
 #define ECHO_KEYS 12
@@ -652,6 +895,76 @@ static void test_echo_ack(void **state)
 			fail_msg("key %d without echo acknowledged after %llu ms", i,
 			    (unsigned long long)lat[i]);
 	}
+}
+
+/* ---- the echo-off flag ---- */
+
+struct flag_want {
+	const char *line; /* the active pane shows this row */
+	int echo_off;     /* and its echo-off flag is this */
+};
+
+static int has_echo_flag(struct client *c, const void *arg)
+{
+	const struct flag_want *w = arg;
+	const struct view *v = client_view(c);
+
+	for (size_t i = 0; i < v->npanes; i++) {
+		if (v->pane[i].id == v->active_pane)
+			return has_line(c, w->line) &&
+			       !!(v->pane[i].flags & VIEW_PANE_ECHO_OFF) == w->echo_off;
+	}
+	return 0;
+}
+
+static int active_echo_off(struct client *c)
+{
+	const struct view *v = client_view(c);
+
+	for (size_t i = 0; i < v->npanes; i++) {
+		if (v->pane[i].id == v->active_pane)
+			return !!(v->pane[i].flags & VIEW_PANE_ECHO_OFF);
+	}
+	fail_msg("no active pane");
+	return -1;
+}
+
+/* Only a password prompt (ECHO clear, canonical mode kept: `read -s`)
+ * is echo off; bash's line editor clears ECHO too but draws its own
+ * echo, so its prompt must leave prediction on. The line typed at the
+ * prompt is echoed by readline, which it does only once it has set the
+ * terminal up, so the flag is checked after that. */
+static void test_echo_off_flag(void **state)
+{
+	struct flag_want at_prompt = { "P> echo x", 0 };
+	struct flag_want hidden = { "P> read -s x", 1 };
+	struct flag_want back = { "[hunter2]", 0 };
+	struct client c;
+
+	assert_int_equal(rmux(NULL, "new-session", "-d", "-s", "pw", "sh", "-c",
+	    "PS1='P> ' exec bash --norc --noprofile -i", (char *)NULL), 0);
+	client_open(&c, "pw", NULL);
+	assert_int_equal(input_stream_add_resize(client_input(&c), 80, 24), 0);
+	assert_true(client_run(&c, WAIT_MS, has_line, "P>"));
+	client_type(&c, "echo x");
+	assert_true(client_run(&c, WAIT_MS, has_echo_flag, &at_prompt));
+	/* It stays so while readline waits (no later frame sets it). */
+	assert_true(client_run(&c, WAIT_MS, all_applied, NULL));
+	client_run(&c, 200, NULL, NULL);
+	assert_int_equal(active_echo_off(&c), 0);
+	/* Erase the line, then ask for a hidden one. */
+	client_type(&c, "\025read -s x\r");
+	assert_true(client_run(&c, WAIT_MS, has_echo_flag, &hidden));
+	client_type(&c, "hunter2\r");
+	client_type(&c, "echo \"[$x]\"\r");
+	assert_true(client_run(&c, WAIT_MS, has_echo_flag, &back));
+	assert_true(client_run(&c, WAIT_MS, all_applied, NULL));
+	client_run(&c, 200, NULL, NULL);
+	assert_int_equal(active_echo_off(&c), 0);
+	/* The hidden input never reached the screen. */
+	assert_false(has_line(&c, "hunter2"));
+	assert_false(has_line(&c, "P> hunter2"));
+	client_close(&c);
 }
 
 /* ---- property: convergence over impaired links ---- */
@@ -1109,6 +1422,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_relay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_off_flag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_detach_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefix_d, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_clients, setup, teardown),
 	};
 	const struct CMUnitTest property[] = {
 		cmocka_unit_test_setup_teardown(test_property, setup, teardown),

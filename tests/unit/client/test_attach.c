@@ -6,7 +6,18 @@
  * event, a view's pane text reaches the screen, bell and clipboard counters
  * become BEL and OSC 52, a view without windows ends the client with
  * "[exited]", Ctrl-^ . ends it with the detach line, and both restore the
- * terminal (the normal screen is back). */
+ * terminal (the normal screen is back); typed keys are drawn before the
+ * daemon echoes them when predictions are on (and not when they are off),
+ * and a view that refutes them shows the daemon's text.
+ *
+ * Screen contents are checked on an emulator fed with the client's
+ * output, never as bytes: the renderer writes only differences and picks
+ * the cheapest cursor moves, so the same screen comes out as different
+ * bytes depending on which frames came before (a matter of timing). Only
+ * what is not screen contents (modes, OSC 52, the lines printed after
+ * leaving) is matched as bytes. Each test's
+ * fake lives in the cmocka state, so a failed wait still frees it and
+ * reaps the client. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,20 +37,24 @@
 #include <unistd.h>
 
 #include "client/attach.h"
+#include "client/predict.h"
 #include "common/buf.h"
 #include "common/timeutil.h"
 #include "net/input_stream.h"
 #include "net/transport.h"
 #include "net/view.h"
+#include "term/capture.h"
+#include "term/vt.h"
 
 #define LIMIT_MS 20000
 
 struct fake {
 	int udp, master;
-	pid_t child;
+	pid_t child; /* 0 once reaped */
 	struct transport *t;
 	struct view *v;
 	struct buf screen; /* everything the client wrote */
+	struct vt *vt;     /* ... and what it shows */
 	struct buf keys;   /* INPUT_KEY codes received, one byte each */
 	unsigned cols, rows;
 };
@@ -86,8 +101,11 @@ static void fake_pump(struct fake *f, int wait_ms)
 	if (pfd[1].revents & (POLLIN | POLLHUP)) {
 		ssize_t n = read(f->master, data, sizeof data);
 
-		if (n > 0)
+		if (n > 0) {
 			buf_add(&f->screen, data, (size_t)n);
+			vt_input(f->vt, data, (size_t)n);
+			buf_reset(&vt_screen(f->vt)->replies);
+		}
 	}
 	transport_tick(f->t, now);
 	while (transport_pop(f->t, &out, &len)) {
@@ -109,6 +127,17 @@ static int fake_screen_has(struct fake *f, const char *s)
 	return 0;
 }
 
+/* Row Y of the emulated terminal is TEXT (trailing blanks aside). */
+static int fake_row_is(struct fake *f, unsigned y, const char *text)
+{
+	size_t len;
+	char *row = capture_screen(vt_screen(f->vt), y, y, 0, &len);
+	int same = len == strlen(text) + 1 && memcmp(row, text, len - 1) == 0;
+
+	free(row);
+	return same;
+}
+
 #define FAKE_WAIT(f, cond)                                                      \
 	do {                                                                    \
 		uint64_t end_ = time_now_ms() + LIMIT_MS;                       \
@@ -123,7 +152,45 @@ static void fake_publish(struct fake *f)
 	transport_set_current_state(f->t, f->v);
 }
 
-static void fake_start(struct fake *f)
+static int fake_setup(void **state)
+{
+	struct fake *f = calloc(1, sizeof *f);
+
+	if (f == NULL)
+		return -1;
+	f->udp = f->master = -1;
+	buf_init(&f->screen);
+	buf_init(&f->keys);
+	*state = f;
+	return 0;
+}
+
+/* Also after a failure: the client is killed if it still runs. */
+static int fake_teardown(void **state)
+{
+	struct fake *f = *state;
+
+	if (f->child > 0) {
+		kill(f->child, SIGKILL);
+		(void)waitpid(f->child, NULL, 0);
+	}
+	if (f->t != NULL)
+		transport_free(f->t);
+	if (f->v != NULL)
+		view_free(f->v);
+	if (f->vt != NULL)
+		vt_free(f->vt);
+	if (f->udp >= 0)
+		close(f->udp);
+	if (f->master >= 0)
+		close(f->master);
+	buf_free(&f->screen);
+	buf_free(&f->keys);
+	free(f);
+	return 0;
+}
+
+static void fake_start_predict(struct fake *f, int predict)
 {
 	struct udp_addr local, bound;
 	struct winsize ws = { 24, 80, 0, 0 };
@@ -131,9 +198,6 @@ static void fake_start(struct fake *f)
 	struct view *empty_view = view_create();
 	int slave;
 
-	memset(f, 0, sizeof *f);
-	buf_init(&f->screen);
-	buf_init(&f->keys);
 	assert_int_equal(udp_addr_parse("127.0.0.1:0", &local), 0);
 	f->udp = udp_bind(&local, 0, 0, &bound);
 	assert_true(f->udp >= 0);
@@ -143,6 +207,7 @@ static void fake_start(struct fake *f)
 	input_stream_free(empty_in);
 	view_free(empty_view);
 	f->v = view_create();
+	f->vt = vt_create(80, 24, 0);
 	f->child = fork();
 	assert_true(f->child >= 0);
 	if (f->child == 0) {
@@ -156,10 +221,15 @@ static void fake_start(struct fake *f)
 			close(slave);
 		setenv("TERM", "xterm-256color", 1);
 		unsetenv("COLORTERM");
-		_exit(attach_run(&bound, test_key, "fake"));
+		_exit(attach_run(&bound, test_key, "fake", predict));
 	}
 	close(slave);
 	fcntl(f->master, F_SETFL, O_NONBLOCK);
+}
+
+static void fake_start(struct fake *f)
+{
+	fake_start_predict(f, PREDICT_ADAPTIVE);
 }
 
 /* The client's exit status, after reading what it wrote to the end. */
@@ -167,15 +237,14 @@ static int fake_finish(struct fake *f)
 {
 	int status = 0;
 	uint64_t end = time_now_ms() + LIMIT_MS;
+	pid_t r;
 
-	while (waitpid(f->child, &status, WNOHANG) == 0 && time_now_ms() < end)
+	while ((r = waitpid(f->child, &status, WNOHANG)) == 0 && time_now_ms() < end)
 		fake_pump(f, 10);
+	if (r != f->child)
+		fail_msg("the client did not end");
+	f->child = 0;
 	fake_pump(f, 50);
-	transport_free(f->t);
-	view_free(f->v);
-	close(f->udp);
-	close(f->master);
-	buf_free(&f->keys);
 	assert_true(WIFEXITED(status));
 	return WEXITSTATUS(status);
 }
@@ -197,67 +266,123 @@ static void fake_view(struct fake *f, const char *text)
 		view_row_set(r, x, &c, NULL, 0);
 	}
 	view_set_pane_row(f->v, view_find_pane(f->v, 1), 0, r);
+	view_set_pane_cursor(f->v, view_find_pane(f->v, 1), (unsigned)strlen(text), 0, 0);
 	fake_publish(f);
 }
 
 static void test_keys_view_bell_clipboard_exit(void **state)
 {
-	struct fake f;
+	struct fake *f = *state;
 	struct winsize ws = { 30, 100, 0, 0 };
 
-	fake_start(&f);
+	fake_start(f);
 	/* The first datagram tells the fake daemon where the client is, with
 	 * the terminal's size. */
-	FAKE_WAIT(&f, f.cols == 80 && f.rows == 24);
-	fake_view(&f, "pane-text-here");
-	FAKE_WAIT(&f, fake_screen_has(&f, "pane-text-here"));
+	FAKE_WAIT(f, f->cols == 80 && f->rows == 24);
+	fake_view(f, "pane-text-here");
+	FAKE_WAIT(f, fake_row_is(f, 0, "pane-text-here"));
 	/* The alternate screen was entered. */
-	assert_true(fake_screen_has(&f, "\033[?1049h"));
+	assert_true(fake_screen_has(f, "\033[?1049h"));
 
-	assert_int_equal(write(f.master, "hi\r", 3), 3);
-	FAKE_WAIT(&f, f.keys.len >= 3);
-	assert_memory_equal(f.keys.data, "hi\r", 3);
+	assert_int_equal(write(f->master, "hi\r", 3), 3);
+	FAKE_WAIT(f, f->keys.len >= 3);
+	assert_memory_equal(f->keys.data, "hi\r", 3);
 
-	ioctl(f.master, TIOCSWINSZ, &ws);
-	kill(f.child, SIGWINCH);
-	FAKE_WAIT(&f, f.cols == 100 && f.rows == 30);
+	vt_resize(f->vt, 100, 30);
+	ioctl(f->master, TIOCSWINSZ, &ws);
+	kill(f->child, SIGWINCH);
+	FAKE_WAIT(f, f->cols == 100 && f->rows == 30);
 
-	view_set_bells(f.v, 1);
-	view_set_clipboard(f.v, 1, "c", "hello", 5);
-	fake_publish(&f);
-	FAKE_WAIT(&f, fake_screen_has(&f, "\a\033]52;c;aGVsbG8=\a"));
+	view_set_bells(f->v, 1);
+	view_set_clipboard(f->v, 1, "c", "hello", 5);
+	fake_publish(f);
+	FAKE_WAIT(f, fake_screen_has(f, "\a\033]52;c;aGVsbG8=\a"));
 
 	/* The session goes: the client ends with "[exited]". */
-	view_set_windows(f.v, NULL, 0);
-	view_set_layout(f.v, 80, 24, 0, 0, NULL, 0, 0);
-	fake_publish(&f);
-	assert_int_equal(fake_finish(&f), 0);
-	assert_true(fake_screen_has(&f, "[exited]"));
-	assert_true(fake_screen_has(&f, "\033[?1049l"));
-	buf_free(&f.screen);
+	view_set_windows(f->v, NULL, 0);
+	view_set_layout(f->v, 80, 24, 0, 0, NULL, 0, 0);
+	fake_publish(f);
+	assert_int_equal(fake_finish(f), 0);
+	assert_true(fake_screen_has(f, "[exited]"));
+	assert_true(fake_screen_has(f, "\033[?1049l"));
+	assert_false(screen_alternate_on(vt_screen(f->vt)));
 }
 
 static void test_quit_key(void **state)
 {
-	struct fake f;
+	struct fake *f = *state;
 
-	fake_start(&f);
-	FAKE_WAIT(&f, f.cols == 80);
-	fake_view(&f, "before-quit");
-	FAKE_WAIT(&f, fake_screen_has(&f, "before-quit"));
+	fake_start(f);
+	FAKE_WAIT(f, f->cols == 80);
+	fake_view(f, "before-quit");
+	FAKE_WAIT(f, fake_row_is(f, 0, "before-quit"));
 	/* Ctrl-^ . quits locally, with the session's name. */
-	assert_int_equal(write(f.master, "\036.", 2), 2);
-	assert_int_equal(fake_finish(&f), 0);
-	assert_true(fake_screen_has(&f, "[detached (from session fake)]"));
-	assert_true(fake_screen_has(&f, "\033[?1049l"));
-	buf_free(&f.screen);
+	assert_int_equal(write(f->master, "\036.", 2), 2);
+	assert_int_equal(fake_finish(f), 0);
+	assert_true(fake_screen_has(f, "[detached (from session fake)]"));
+	assert_true(fake_screen_has(f, "\033[?1049l"));
+	assert_false(screen_alternate_on(vt_screen(f->vt)));
+}
+
+/* Pump for MS milliseconds. */
+static void fake_idle(struct fake *f, uint64_t ms)
+{
+	uint64_t end = time_now_ms() + ms;
+
+	while (time_now_ms() < end)
+		fake_pump(f, 10);
+}
+
+static void test_predict_always(void **state)
+{
+	struct fake *f = *state;
+
+	fake_start_predict(f, PREDICT_ALWAYS);
+	FAKE_WAIT(f, f->cols == 80);
+	fake_view(f, "prompt> ");
+	FAKE_WAIT(f, fake_row_is(f, 0, "prompt>"));
+	/* The fake daemon never echoes: the letters on the screen are the
+	 * client's guesses (event 1 was the size, the keys are 2 and 3). */
+	assert_int_equal(write(f->master, "zq", 2), 2);
+	FAKE_WAIT(f, f->keys.len >= 2);
+	FAKE_WAIT(f, fake_row_is(f, 0, "prompt> zq"));
+	/* The program echoed something else: the daemon's text replaces the
+	 * guesses. */
+	view_set_echo_ack(f->v, 3);
+	fake_view(f, "prompt> ZQ");
+	FAKE_WAIT(f, fake_row_is(f, 0, "prompt> ZQ"));
+	assert_int_equal(write(f->master, "\036.", 2), 2);
+	assert_int_equal(fake_finish(f), 0);
+}
+
+static void test_predict_never(void **state)
+{
+	struct fake *f = *state;
+
+	fake_start_predict(f, PREDICT_NEVER);
+	FAKE_WAIT(f, f->cols == 80);
+	fake_view(f, "prompt> ");
+	FAKE_WAIT(f, fake_row_is(f, 0, "prompt>"));
+	assert_int_equal(write(f->master, "zq", 2), 2);
+	FAKE_WAIT(f, f->keys.len >= 2);
+	fake_idle(f, 300);
+	assert_true(fake_row_is(f, 0, "prompt>"));
+	/* The echo shows. */
+	view_set_echo_ack(f->v, 3);
+	fake_view(f, "prompt> zq");
+	FAKE_WAIT(f, fake_row_is(f, 0, "prompt> zq"));
+	assert_int_equal(write(f->master, "\036.", 2), 2);
+	assert_int_equal(fake_finish(f), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keys_view_bell_clipboard_exit),
-		cmocka_unit_test(test_quit_key),
+		cmocka_unit_test_setup_teardown(test_keys_view_bell_clipboard_exit, fake_setup,
+		    fake_teardown),
+		cmocka_unit_test_setup_teardown(test_quit_key, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_predict_always, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_predict_never, fake_setup, fake_teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -724,6 +724,79 @@ static void test_unusable_instructions(void **state)
 	sim_free(&m);
 }
 
+/* A caller that ticks twice before popping (a loop computing its timeout
+ * with a macro that evaluates the tick twice did) still gets every
+ * datagram: the second tick must not throw away what the first sealed.
+ * Losing them silenced the client upstream until the server gave up. */
+static void test_tick_twice_keeps_outbox(void **state)
+{
+	struct sim m;
+	const uint8_t *data;
+	size_t len, n = 0;
+	unsigned before;
+
+	sim_init(&m, 14, 0);
+	m.delay = 10;
+	sim_run_until(&m, 2000);
+	assert_true(sim_converged(&m));
+	bstr_set(m.c, "typed");
+	/* The first tick notices the change, the send is due after the
+	 * collection delay. */
+	m.now += 100;
+	m.now = sim_tick(&m, 0);
+	transport_tick(m.c, m.now);
+	transport_tick(m.c, m.now);
+	while (transport_pop(m.c, &data, &len)) {
+		assert_int_equal(transport_receive(m.s, data, len, &m.caddr, m.now), n == 0);
+		n++;
+	}
+	assert_int_equal(n, 1);
+	assert_true(bstr_is(transport_remote_state(m.s), "typed"));
+	/* Ticks spread out, popped only now and then: heartbeats still all
+	 * come out, in order. */
+	before = m.up.sent;
+	for (int i = 0; i < 10; i++) {
+		m.now += TRANSPORT_HEARTBEAT_MS;
+		transport_tick(m.c, m.now);
+		transport_tick(m.c, m.now);
+		if (i % 3 == 2)
+			sim_tick(&m, 0);
+	}
+	sim_tick(&m, 0);
+	assert_int_equal(m.up.sent - before, 10);
+	assert_false(transport_pop(m.c, &data, &len));
+	sim_free(&m);
+}
+
+/* A client whose caller does not rebind (it roams some other way, or
+ * not at all) is not woken at once, over and over, for a rebind it has
+ * already been told of: the wakeups stay at the heartbeat's pace. */
+static void test_rebind_due_no_spin(void **state)
+{
+	struct sim m;
+	uint64_t wake, from;
+	unsigned ticks = 0;
+
+	sim_init(&m, 15, 0);
+	m.delay = 10;
+	sim_run_until(&m, 2000);
+	m.block_down = 1;
+	sim_run_until(&m, 2000 + TRANSPORT_REBIND_MS + 500);
+	assert_true(transport_should_rebind(m.c, m.now));
+	/* The client's own clock, as its loop would drive it. */
+	from = m.now;
+	while (m.now < from + 10000) {
+		wake = sim_tick(&m, 0);
+		assert_true(wake > m.now);
+		m.now = wake;
+		ticks++;
+	}
+	assert_true(transport_should_rebind(m.c, m.now));
+	/* A heartbeat every 3 s, plus a few resends. */
+	assert_true(ticks <= 10);
+	sim_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -741,6 +814,8 @@ int main(void)
 		cmocka_unit_test(test_rebind),
 		cmocka_unit_test(test_server_silence),
 		cmocka_unit_test(test_unusable_instructions),
+		cmocka_unit_test(test_tick_twice_keeps_outbox),
+		cmocka_unit_test(test_rebind_due_no_spin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,203 @@
+/* environ.c — the global, session and pane environments (environ.h): a
+ * sorted array per environment; lists are short (the size of a process
+ * environment), so inserting by moving is cheap enough. */
+#include "server/environ.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/xmalloc.h"
+
+struct environ {
+	struct environ_entry *v;
+	size_t n, size;
+};
+
+const char *const environ_update_default[] = { "DISPLAY", "KRB5CCNAME", "SSH_ASKPASS",
+	"SSH_AUTH_SOCK", "SSH_AGENT_PID", "SSH_CONNECTION", "WINDOWID", "XAUTHORITY", NULL };
+
+static struct environ *global;
+
+struct environ *environ_create(void)
+{
+	return xcalloc(1, sizeof(struct environ));
+}
+
+void environ_free(struct environ *env)
+{
+	size_t i;
+
+	if (env == NULL)
+		return;
+	for (i = 0; i < env->n; i++) {
+		free(env->v[i].name);
+		free(env->v[i].value);
+	}
+	free(env->v);
+	free(env);
+}
+
+/* Where NAME is or would go; *FOUND says which. */
+static size_t position(const struct environ *env, const char *name, int *found)
+{
+	size_t lo = 0, hi = env->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(env->v[mid].name, name);
+
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+const struct environ_entry *environ_find(const struct environ *env, const char *name)
+{
+	int found;
+	size_t i = position(env, name, &found);
+
+	return found ? &env->v[i] : NULL;
+}
+
+void environ_set(struct environ *env, const char *name, const char *value, int flags)
+{
+	int found;
+	size_t i = position(env, name, &found);
+	struct environ_entry *e;
+
+	if (!found) {
+		if (env->n == env->size) {
+			env->size = env->size == 0 ? 16 : env->size * 2;
+			env->v = xreallocarray(env->v, env->size, sizeof *env->v);
+		}
+		memmove(env->v + i + 1, env->v + i, (env->n - i) * sizeof *env->v);
+		env->n++;
+		e = &env->v[i];
+		e->name = xstrdup(name);
+	} else {
+		e = &env->v[i];
+		free(e->value);
+	}
+	e->value = value != NULL ? xstrdup(value) : NULL;
+	e->flags = flags;
+}
+
+void environ_unset(struct environ *env, const char *name)
+{
+	int found;
+	size_t i = position(env, name, &found);
+
+	if (!found)
+		return;
+	free(env->v[i].name);
+	free(env->v[i].value);
+	memmove(env->v + i, env->v + i + 1, (env->n - i - 1) * sizeof *env->v);
+	env->n--;
+}
+
+void environ_put(struct environ *env, const char *entry, int flags)
+{
+	const char *eq = strchr(entry, '=');
+	char *name;
+
+	if (eq == NULL || eq == entry)
+		return;
+	name = xstrndup(entry, (size_t)(eq - entry));
+	environ_set(env, name, eq + 1, flags);
+	free(name);
+}
+
+size_t environ_count(const struct environ *env)
+{
+	return env->n;
+}
+
+const struct environ_entry *environ_at(const struct environ *env, size_t i)
+{
+	return i < env->n ? &env->v[i] : NULL;
+}
+
+void environ_copy(const struct environ *src, struct environ *dst)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		environ_set(dst, src->v[i].name, src->v[i].value, src->v[i].flags);
+}
+
+void environ_update(struct environ *dst, const char *const *patterns, int envc,
+    char *const *env)
+{
+	size_t k;
+	int i, found;
+
+	for (k = 0; patterns[k] != NULL; k++) {
+		found = 0;
+		for (i = 0; i < envc; i++) {
+			const char *eq = strchr(env[i], '=');
+			char *name;
+
+			if (eq == NULL || eq == env[i])
+				continue;
+			name = xstrndup(env[i], (size_t)(eq - env[i]));
+			if (fnmatch(patterns[k], name, 0) == 0) {
+				environ_set(dst, name, eq + 1, 0);
+				found = 1;
+			}
+			free(name);
+		}
+		if (!found)
+			environ_set(dst, patterns[k], NULL, 0);
+	}
+}
+
+char **environ_list(const struct environ *env)
+{
+	char **list = xcalloc(env->n + 1, sizeof *list);
+	size_t i, n = 0;
+
+	for (i = 0; i < env->n; i++) {
+		/* Hidden ones stay in the server, as in tmux. */
+		if (env->v[i].value != NULL && !(env->v[i].flags & ENVIRON_HIDDEN))
+			list[n++] = xasprintf("%s=%s", env->v[i].name, env->v[i].value);
+	}
+	list[n] = NULL;
+	return list;
+}
+
+void environ_list_free(char **list)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		free(list[i]);
+	free(list);
+}
+
+struct environ *environ_global(void)
+{
+	char **e;
+
+	if (global != NULL)
+		return global;
+	global = environ_create();
+	for (e = environ; e != NULL && *e != NULL; e++)
+		environ_put(global, *e, 0);
+	return global;
+}
+
+void environ_global_free(void)
+{
+	environ_free(global);
+	global = NULL;
+}

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""echo.py — how typing feels over a slow lossy link, rmux beside mosh.
+
+    echo.py [BUILD-DIR] [--delay 100] [--loss 10] [--only rmux,mosh]
+            [--chars 100] [--predict adaptive]
+
+Each system runs a plain shell (/bin/sh) behind the impairment relay
+(DELAY ms each way, LOSS % each way, the same seed for both) and its real
+client (`rmux connect`, mosh-client) runs in an 80x24 tmux pane. In `cat`,
+CHARS characters are typed into the pane with send-keys as lines of 25,
+one character each time the previous one has shown plus 100 ms; the pane
+is polled with capture-pane. Printed per system:
+  * the fraction of characters visible within 60 ms of the key, and the
+    median and 90th percentile time to visible;
+  * wrong characters: samples of the typed row that are not what was typed
+    so far, and the longest time a wrong row stayed (target: under one
+    round trip);
+  * Ctrl-C during `seq 1 999999999`: the time to a fresh prompt, the
+    median of three (issue 5).
+The keys' own cost (a tmux command and a capture, a few ms) is in every
+figure of both systems alike. Figures, not a test."""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+LINE = 25
+GAP = 0.1
+CTRL_C_ROUNDS = 3
+
+
+def run(cmd, env, check=True, timeout=60):
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(cmd[:3]), p.stderr.strip()))
+    return p.stdout
+
+
+class Pane:
+    """The tmux pane the client runs in."""
+
+    def __init__(self, env, name):
+        self.env = env
+        self.base = ["tmux", "-L", name, "-f", "/dev/null"]
+
+    def start(self, command):
+        run(self.base + ["new-session", "-d", "-x", "80", "-y", "24", "-s", "c", command],
+            self.env)
+        run(self.base + ["set-option", "-g", "status", "off"], self.env)
+
+    def keys(self, *keys, literal=False):
+        run(self.base + ["send-keys", "-t", "c"] + (["-l"] if literal else []) + list(keys),
+            self.env)
+
+    def rows(self):
+        text = run(self.base + ["capture-pane", "-p", "-t", "c"], self.env, check=False)
+        rows = text.split("\n")[:24]
+        return rows + [""] * (24 - len(rows))
+
+    def cursor(self):
+        x, y = run(self.base + ["display-message", "-p", "-t", "c",
+                                "#{cursor_x} #{cursor_y}"], self.env).split()
+        return int(x), int(y)
+
+    def kill(self):
+        run(self.base + ["kill-server"], self.env, check=False)
+
+
+def start_relay(exe, tmp, to_port, delay, loss):
+    port_file = os.path.join(tmp, "relay-port")
+    if os.path.exists(port_file):
+        os.unlink(port_file)
+    proc = subprocess.Popen([exe, "--listen", "127.0.0.1:0", "--to", "127.0.0.1:%d" % to_port,
+                             "--port-file", port_file, "--seed", "7", "--loss", str(loss),
+                             "--delay", str(delay), "--time-limit", "900", "--quiet"])
+    end = time.monotonic() + 10
+    while not (os.path.exists(port_file) and open(port_file).read().strip()):
+        if time.monotonic() > end:
+            raise RuntimeError("the relay did not start")
+        time.sleep(0.01)
+    with open(port_file) as f:
+        return proc, int(f.read())
+
+
+class Rmux:
+    name = "rmux"
+    status_rows = 1
+
+    def __init__(self, exe, env, predict):
+        self.env = env
+        self.exe = exe
+        self.predict = predict
+        self.base = [exe, "-L", "echo%d" % os.getpid(), "-f", "/dev/null"]
+
+    def start(self):
+        run(self.base + ["new-session", "-d", "-s", "e", "/bin/sh"], self.env)
+        m = re.match(r"RMUX CONNECT (\d+) (\S+)", run(self.base + ["bootstrap", "-t", "e"],
+                                                        self.env))
+        if m is None:
+            raise RuntimeError("bootstrap failed")
+        self.key = m.group(2)
+        return int(m.group(1))
+
+    def client(self, port):
+        return "RMUX_KEY=%s exec %s connect --predict %s 127.0.0.1 %d" % (
+            self.key, self.exe, self.predict, port)
+
+    def stop(self):
+        run(self.base + ["kill-server"], self.env, check=False)
+
+
+class Mosh:
+    name = "mosh"
+    status_rows = 0
+
+    def __init__(self, env):
+        self.env = env
+        self.pid = None
+
+    def start(self):
+        p = subprocess.run(["mosh-server", "new", "-i", "127.0.0.1", "-c", "256",
+                            "-l", "LANG=C.UTF-8", "--", "/bin/sh"],
+                           capture_output=True, text=True, env=self.env, timeout=30)
+        m = re.search(r"MOSH CONNECT (\d+) (\S+)", p.stdout)
+        pm = re.search(r"pid = (\d+)", p.stderr)
+        if m is None or pm is None:
+            raise RuntimeError("mosh-server said: %s %s" % (p.stdout, p.stderr))
+        self.key = m.group(2)
+        self.pid = int(pm.group(1))
+        return int(m.group(1))
+
+    def client(self, port):
+        return "MOSH_KEY=%s exec mosh-client 127.0.0.1 %d" % (self.key, port)
+
+    def stop(self):
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            self.pid = None
+
+
+def wait(what, pred, limit=30.0, step=0.002):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    raise RuntimeError("timed out waiting for " + what)
+
+
+def prompt_last(pane, status_rows):
+    rows = [r for r in pane.rows()[:24 - status_rows] if r.strip()]
+    return rows and rows[-1].rstrip() in ("$", "#")
+
+
+def typing(pane, chars, rtt):
+    """Times to visible (s) of CHARS typed characters, and the wrong rows
+    seen: (first seen, last seen) per run of wrong samples."""
+    letters = "etaoinshrdlucmfwypvbgkqjxz"
+    pane.keys("clear", "Enter")
+    time.sleep(rtt + 1)
+    pane.keys("cat", "Enter")
+    time.sleep(rtt + 1)
+    times, wrong = [], []
+    typed = 0
+    while typed < chars:
+        n = min(LINE, chars - typed)
+        line = "".join(letters[(typed + i) * 7 % 26] for i in range(n))
+        _, row = pane.cursor()
+        run_start = None
+        for i in range(n):
+            want = line[:i + 1]
+            t0 = time.monotonic()
+            pane.keys(line[i], literal=True)
+            while True:
+                got = pane.rows()[row].rstrip()
+                now = time.monotonic()
+                if not line.startswith(got):
+                    run_start = run_start or now
+                    wrong.append((run_start, now))
+                else:
+                    run_start = None
+                if got == want:
+                    times.append(now - t0)
+                    break
+                if now - t0 > 20:
+                    raise RuntimeError("character %d never showed: %r" % (typed + i, got))
+                time.sleep(0.002)
+            time.sleep(GAP)
+        typed += n
+        pane.keys("Enter")
+        wait("cat's copy", lambda: pane.rows()[row + 1].rstrip() == line)
+        time.sleep(rtt + 0.5)
+    pane.keys("C-c")
+    time.sleep(rtt + 0.5)
+    return times, wrong
+
+
+def interrupt(pane, status_rows, rtt):
+    pane.keys("clear", "Enter")
+    time.sleep(rtt + 1)
+    pane.keys("seq 1 999999999", "Enter")
+    time.sleep(2)
+    t0 = time.monotonic()
+    pane.keys("C-c")
+    wait("prompt after Ctrl-C", lambda: prompt_last(pane, status_rows), limit=120)
+    return time.monotonic() - t0
+
+
+def measure(system, relay_exe, tmp, env, delay, loss, chars):
+    pane = Pane(env, "echo%d%s" % (os.getpid(), system.name))
+    port = system.start()
+    relay, rport = start_relay(relay_exe, tmp, port, delay, loss)
+    try:
+        pane.start(system.client(rport))
+        wait("prompt", lambda: prompt_last(pane, system.status_rows), limit=30, step=0.1)
+        time.sleep(1)
+        rtt = 2 * delay / 1000.0
+        times, wrong = typing(pane, chars, rtt)
+        ctrl_c = statistics.median(interrupt(pane, system.status_rows, rtt)
+                                   for _ in range(CTRL_C_ROUNDS))
+        return times, wrong, ctrl_c
+    finally:
+        pane.kill()
+        relay.terminate()
+        relay.wait()
+        system.stop()
+        time.sleep(0.3)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build", nargs="?", default=None)
+    ap.add_argument("--delay", type=int, default=100, help="ms each way")
+    ap.add_argument("--loss", type=int, default=10, help="percent each way")
+    ap.add_argument("--only", default="rmux,mosh")
+    ap.add_argument("--chars", type=int, default=100)
+    ap.add_argument("--predict", default="adaptive")
+    opts = ap.parse_args()
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    build = opts.build or os.path.join(top, "build-bench")
+    rmux = os.path.join(build, "rmux")
+    relay = os.path.join(build, "tests", "net", "relay")
+    for f in (rmux, relay):
+        if not os.path.exists(f):
+            print("no %s" % f)
+            return 1
+    if shutil.which("tmux") is None:
+        print("tmux not installed")
+        return 1
+    tmp = tempfile.mkdtemp(prefix="rmux-echo-")
+    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", SHELL="/bin/sh", PS1="$ ",
+               RMUX_TMPDIR=tmp, TMUX_TMPDIR=tmp, TERM="xterm-256color")
+    for v in ("RMUX", "RMUX_PANE", "TMUX", "ENV", "MOSH_KEY", "RMUX_KEY", "RMUX_PREDICT",
+              "MOSH_PREDICTION_DISPLAY"):
+        env.pop(v, None)
+    systems = []
+    for s in opts.only.split(","):
+        if s == "rmux":
+            systems.append(Rmux(rmux, env, opts.predict))
+        elif s == "mosh" and shutil.which("mosh-server") and shutil.which("mosh-client"):
+            systems.append(Mosh(env))
+        else:
+            print("skipping %s: not available" % s)
+    results = {}
+    try:
+        for system in systems:
+            results[system.name] = measure(system, relay, tmp, env, opts.delay, opts.loss,
+                                           opts.chars)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        print("echo: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    rtt = 2 * opts.delay
+    print("echo: 80x24 client in tmux, %d ms round trip, %d%% loss each way, seed 7, "
+          "%d characters in cat" % (rtt, opts.loss, opts.chars))
+    print("%-5s %9s %9s %9s %12s %14s %10s" % ("", "<=60 ms", "median", "p90", "wrong rows",
+                                            "longest wrong", "Ctrl-C"))
+    for name, (times, wrong, ctrl_c) in results.items():
+        ms = sorted(t * 1000 for t in times)
+        fast = sum(1 for t in ms if t <= 60) / len(ms)
+        longest = max((b - a for a, b in wrong), default=0.0) * 1000
+        print("%-5s %8.0f%% %6.0f ms %6.0f ms %12d %11.0f ms %7.0f ms" % (
+            name, fast * 100, statistics.median(ms), ms[int(len(ms) * 0.9) - 1], len(wrong),
+            longest, ctrl_c * 1000))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
