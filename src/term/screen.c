@@ -677,23 +677,20 @@ void screen_shift(struct screen *s, unsigned g)
 	s->in->gl = g ? 1 : 0;
 }
 
-void screen_save_cursor(struct screen *s)
+/* Cursor, pen and character sets, shared by DECSC and the alternate
+ * screen (which leaves the origin mode alone). */
+static void screen_saved_store(const struct screen *s, struct screen_saved *sv)
 {
-	struct screen_saved *sv = &s->in->saved;
-
 	sv->cx = s->cx;
 	sv->cy = s->cy;
 	sv->pen = s->pen;
 	sv->charset[0] = s->in->charset[0];
 	sv->charset[1] = s->in->charset[1];
 	sv->gl = s->in->gl;
-	sv->origin = (s->modes & MODE_ORIGIN) != 0;
 }
 
-void screen_restore_cursor(struct screen *s)
+static void screen_saved_load(struct screen *s, const struct screen_saved *sv)
 {
-	const struct screen_saved *sv = &s->in->saved;
-
 	s->cx = RMUX_MIN(sv->cx, s->cols - 1);
 	s->cy = RMUX_MIN(sv->cy, s->rows - 1);
 	s->wrap_pending = 0;
@@ -703,6 +700,21 @@ void screen_restore_cursor(struct screen *s)
 	s->in->charset[0] = sv->charset[0];
 	s->in->charset[1] = sv->charset[1];
 	s->in->gl = sv->gl;
+}
+
+void screen_save_cursor(struct screen *s)
+{
+	struct screen_saved *sv = &s->in->saved;
+
+	screen_saved_store(s, sv);
+	sv->origin = (s->modes & MODE_ORIGIN) != 0;
+}
+
+void screen_restore_cursor(struct screen *s)
+{
+	const struct screen_saved *sv = &s->in->saved;
+
+	screen_saved_load(s, sv);
 	if (sv->origin)
 		s->modes |= MODE_ORIGIN;
 	else
@@ -938,34 +950,34 @@ static void screen_line_bounds(const struct screen *s, unsigned *bottom)
 		*bottom = s->scroll_bottom;
 }
 
-void screen_insert_lines(struct screen *s, unsigned n)
+/* Lines from the cursor to the region's bottom move DOWN (insert) or up
+ * (delete) by N; the column stays, as in tmux (ECMA-48 and xterm go home). */
+static void screen_shift_lines(struct screen *s, unsigned n, int down)
 {
 	unsigned bottom;
 	struct cell blank = screen_blank(s);
 
-	if (s->cy < s->scroll_top || s->cy > s->scroll_bottom)
-		return;
 	screen_line_bounds(s, &bottom);
 	n = RMUX_MIN(n, bottom - s->cy + 1);
-	grid_scroll_down(s->grid, s->cy, bottom, n, &blank);
+	if (down)
+		grid_scroll_down(s->grid, s->cy, bottom, n, &blank);
+	else
+		grid_scroll_up(s->grid, s->cy, bottom, n, &blank);
 	for (unsigned y = s->cy; y <= bottom; y++)
 		screen_dirty(s, y);
-	/* The column stays, as in tmux (ECMA-48 and xterm go home). */
 	s->wrap_pending = 0;
+}
+
+void screen_insert_lines(struct screen *s, unsigned n)
+{
+	if (s->cy < s->scroll_top || s->cy > s->scroll_bottom)
+		return;
+	screen_shift_lines(s, n, 1);
 }
 
 void screen_delete_lines(struct screen *s, unsigned n)
 {
-	unsigned bottom;
-	struct cell blank = screen_blank(s);
-
-	screen_line_bounds(s, &bottom);
-	n = RMUX_MIN(n, bottom - s->cy + 1);
-	grid_scroll_up(s->grid, s->cy, bottom, n, &blank);
-	for (unsigned y = s->cy; y <= bottom; y++)
-		screen_dirty(s, y);
-	/* The column stays, as in tmux (ECMA-48 and xterm go home). */
-	s->wrap_pending = 0;
+	screen_shift_lines(s, n, 0);
 }
 
 void screen_scroll_up(struct screen *s, unsigned n)
@@ -1000,15 +1012,8 @@ static void screen_alternate_enter(struct screen *s, int save)
 {
 	if (s->modes & MODE_ALT_SCREEN)
 		return;
-	if (save) {
-		struct screen_saved *sv = &s->in->alt_saved;
-		sv->cx = s->cx;
-		sv->cy = s->cy;
-		sv->pen = s->pen;
-		sv->charset[0] = s->in->charset[0];
-		sv->charset[1] = s->in->charset[1];
-		sv->gl = s->in->gl;
-	}
+	if (save)
+		screen_saved_store(s, &s->in->alt_saved);
 	s->alternate = grid_create(s->cols, s->rows);
 	s->grid = s->alternate;
 	s->modes |= MODE_ALT_SCREEN;
@@ -1024,42 +1029,13 @@ static void screen_alternate_leave(struct screen *s, int restore)
 	s->alternate = NULL;
 	s->grid = s->primary;
 	s->modes &= ~MODE_ALT_SCREEN;
-	if (restore) {
-		const struct screen_saved *sv = &s->in->alt_saved;
-		s->cx = sv->cx;
-		s->cy = sv->cy;
-		s->pen = sv->pen;
-		if (s->pen.link != 0 && screen_link_uri(s, s->pen.link) == NULL)
-			s->pen.link = 0;
-		s->in->charset[0] = sv->charset[0];
-		s->in->charset[1] = sv->charset[1];
-		s->in->gl = sv->gl;
-	}
+	if (restore)
+		screen_saved_load(s, &s->in->alt_saved);
 	s->cx = RMUX_MIN(s->cx, s->cols - 1);
 	s->cy = RMUX_MIN(s->cy, s->rows - 1);
 	s->wrap_pending = 0;
 	for (unsigned y = 0; y < s->rows; y++)
 		screen_dirty(s, y);
-}
-
-void screen_set_ansi_mode(struct screen *s, unsigned mode, int on)
-{
-	uint32_t bit;
-
-	switch (mode) {
-	case 4:
-		bit = MODE_INSERT;
-		break;
-	case 20:
-		bit = MODE_NEWLINE;
-		break;
-	default:
-		return;
-	}
-	if (on)
-		s->modes |= bit;
-	else
-		s->modes &= ~bit;
 }
 
 static void screen_set_mode_bit(struct screen *s, uint32_t bit, int on)
@@ -1070,18 +1046,39 @@ static void screen_set_mode_bit(struct screen *s, uint32_t bit, int on)
 		s->modes &= ~bit;
 }
 
+void screen_set_ansi_mode(struct screen *s, unsigned mode, int on)
+{
+	if (mode == 4)
+		screen_set_mode_bit(s, MODE_INSERT, on);
+	else if (mode == 20)
+		screen_set_mode_bit(s, MODE_NEWLINE, on);
+}
+
+/* Private modes whose whole effect is one mode bit. */
+struct screen_mode_bit {
+	unsigned mode;
+	uint32_t bit;
+};
+
+static const struct screen_mode_bit screen_private_bits[] = {
+	{ 1, MODE_APP_CURSOR },
+	{ 5, MODE_REVERSE_VIDEO },
+	{ 12, MODE_CURSOR_BLINK },
+	{ 25, MODE_CURSOR_VISIBLE },
+	{ 1004, MODE_FOCUS },
+	{ 1005, MODE_MOUSE_UTF8 },
+	{ 1006, MODE_MOUSE_SGR },
+	{ 1015, MODE_MOUSE_URXVT },
+	{ 2004, MODE_BRACKETED_PASTE },
+	{ 2026, MODE_SYNC },
+};
+
 void screen_set_private_mode(struct screen *s, unsigned mode, int on)
 {
 	switch (mode) {
-	case 1:
-		screen_set_mode_bit(s, MODE_APP_CURSOR, on);
-		break;
 	case 3: /* DECCOLM: the size stays, the screen clears as tmux does */
 		screen_cursor_to(s, 0, 0);
 		screen_erase_display(s, 2);
-		break;
-	case 5:
-		screen_set_mode_bit(s, MODE_REVERSE_VIDEO, on);
 		break;
 	case 6:
 		screen_set_mode_bit(s, MODE_ORIGIN, on);
@@ -1091,12 +1088,6 @@ void screen_set_private_mode(struct screen *s, unsigned mode, int on)
 		screen_set_mode_bit(s, MODE_WRAP, on);
 		if (!on)
 			s->wrap_pending = 0;
-		break;
-	case 12:
-		screen_set_mode_bit(s, MODE_CURSOR_BLINK, on);
-		break;
-	case 25:
-		screen_set_mode_bit(s, MODE_CURSOR_VISIBLE, on);
 		break;
 	case 9:
 	case 1000:
@@ -1109,24 +1100,6 @@ void screen_set_private_mode(struct screen *s, unsigned mode, int on)
 				    mode == 1000 ? MODE_MOUSE_STANDARD :
 				    mode == 1002 ? MODE_MOUSE_BUTTON : MODE_MOUSE_ANY;
 		}
-		break;
-	case 1004:
-		screen_set_mode_bit(s, MODE_FOCUS, on);
-		break;
-	case 1005:
-		screen_set_mode_bit(s, MODE_MOUSE_UTF8, on);
-		break;
-	case 1006:
-		screen_set_mode_bit(s, MODE_MOUSE_SGR, on);
-		break;
-	case 1015:
-		screen_set_mode_bit(s, MODE_MOUSE_URXVT, on);
-		break;
-	case 2004:
-		screen_set_mode_bit(s, MODE_BRACKETED_PASTE, on);
-		break;
-	case 2026:
-		screen_set_mode_bit(s, MODE_SYNC, on);
 		break;
 	case 47:
 	case 1047:
@@ -1146,6 +1119,12 @@ void screen_set_private_mode(struct screen *s, unsigned mode, int on)
 			screen_alternate_enter(s, 1);
 		else
 			screen_alternate_leave(s, 1);
+		break;
+	default:
+		for (size_t i = 0; i < sizeof screen_private_bits / sizeof screen_private_bits[0]; i++) {
+			if (screen_private_bits[i].mode == mode)
+				screen_set_mode_bit(s, screen_private_bits[i].bit, on);
+		}
 		break;
 	}
 }
@@ -1212,6 +1191,41 @@ static void screen_set_underline(struct screen *s, unsigned style)
 	s->pen.attr = (uint16_t)((s->pen.attr & ~ATTR_UL_MASK) | ATTR_UNDERLINE(style));
 }
 
+/* SGR parameters whose whole effect is to set or clear rendition bits. */
+struct screen_sgr_bits {
+	int32_t sgr;
+	uint16_t set;
+	uint16_t clear;
+};
+
+static const struct screen_sgr_bits screen_sgr_table[] = {
+	{ 1, ATTR_BOLD, 0 },
+	{ 2, ATTR_DIM, 0 },
+	{ 3, ATTR_ITALIC, 0 },
+	{ 5, ATTR_BLINK, 0 },
+	{ 6, ATTR_BLINK, 0 },
+	{ 7, ATTR_REVERSE, 0 },
+	{ 8, ATTR_HIDDEN, 0 },
+	{ 9, ATTR_STRIKE, 0 },
+	{ 53, ATTR_OVERLINE, 0 },
+	{ 22, 0, ATTR_BOLD | ATTR_DIM },
+	{ 23, 0, ATTR_ITALIC },
+	{ 25, 0, ATTR_BLINK },
+	{ 27, 0, ATTR_REVERSE },
+	{ 28, 0, ATTR_HIDDEN },
+	{ 29, 0, ATTR_STRIKE },
+	{ 55, 0, ATTR_OVERLINE },
+};
+
+static void screen_sgr_attr(struct pen *pen, int32_t v)
+{
+	for (size_t i = 0; i < sizeof screen_sgr_table / sizeof screen_sgr_table[0]; i++) {
+		const struct screen_sgr_bits *b = &screen_sgr_table[i];
+		if (b->sgr == v)
+			pen->attr = (uint16_t)((pen->attr | b->set) & ~b->clear);
+	}
+}
+
 void screen_sgr(struct screen *s, const struct screen_params *p)
 {
 	struct pen *pen = &s->pen;
@@ -1234,15 +1248,6 @@ void screen_sgr(struct screen *s, const struct screen_params *p)
 			pen->fg = pen->bg = COLOUR_DEFAULT;
 			pen->attr = 0;
 			break;
-		case 1:
-			pen->attr |= ATTR_BOLD;
-			break;
-		case 2:
-			pen->attr |= ATTR_DIM;
-			break;
-		case 3:
-			pen->attr |= ATTR_ITALIC;
-			break;
 		case 4:
 			if (i + 1 < p->n && p->colon[i + 1]) {
 				int32_t st = p->v[++i];
@@ -1253,50 +1258,20 @@ void screen_sgr(struct screen *s, const struct screen_params *p)
 			} else
 				screen_set_underline(s, UL_SINGLE);
 			break;
-		case 5:
-		case 6:
-			pen->attr |= ATTR_BLINK;
-			break;
-		case 7:
-			pen->attr |= ATTR_REVERSE;
-			break;
-		case 8:
-			pen->attr |= ATTR_HIDDEN;
-			break;
-		case 9:
-			pen->attr |= ATTR_STRIKE;
-			break;
 		case 21:
 			screen_set_underline(s, UL_DOUBLE);
 			break;
-		case 22:
-			pen->attr &= (uint16_t)~(ATTR_BOLD | ATTR_DIM);
-			break;
-		case 23:
-			pen->attr &= (uint16_t)~ATTR_ITALIC;
-			break;
 		case 24:
 			screen_set_underline(s, UL_NONE);
-			break;
-		case 25:
-			pen->attr &= (uint16_t)~ATTR_BLINK;
-			break;
-		case 27:
-			pen->attr &= (uint16_t)~ATTR_REVERSE;
-			break;
-		case 28:
-			pen->attr &= (uint16_t)~ATTR_HIDDEN;
-			break;
-		case 29:
-			pen->attr &= (uint16_t)~ATTR_STRIKE;
 			break;
 		case 30: case 31: case 32: case 33: case 34: case 35: case 36: case 37:
 			pen->fg = colour_palette((unsigned)(v - 30));
 			break;
 		case 38:
+		case 48:
 			i = screen_sgr_colour(p, i, &colour);
 			if (colour != UINT32_MAX)
-				pen->fg = colour;
+				*(v == 38 ? &pen->fg : &pen->bg) = colour;
 			break;
 		case 39:
 			pen->fg = COLOUR_DEFAULT;
@@ -1304,19 +1279,8 @@ void screen_sgr(struct screen *s, const struct screen_params *p)
 		case 40: case 41: case 42: case 43: case 44: case 45: case 46: case 47:
 			pen->bg = colour_palette((unsigned)(v - 40));
 			break;
-		case 48:
-			i = screen_sgr_colour(p, i, &colour);
-			if (colour != UINT32_MAX)
-				pen->bg = colour;
-			break;
 		case 49:
 			pen->bg = COLOUR_DEFAULT;
-			break;
-		case 53:
-			pen->attr |= ATTR_OVERLINE;
-			break;
-		case 55:
-			pen->attr &= (uint16_t)~ATTR_OVERLINE;
 			break;
 		case 58: /* underline colour: parsed, not kept */
 			i = screen_sgr_colour(p, i, &colour);
@@ -1328,6 +1292,7 @@ void screen_sgr(struct screen *s, const struct screen_params *p)
 			pen->bg = colour_palette((unsigned)(v - 100 + 8));
 			break;
 		default:
+			screen_sgr_attr(pen, v);
 			break;
 		}
 		/* Sub-parameters of anything else are skipped. */

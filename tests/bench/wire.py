@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import Mosh, run
+
 HEADERS = 28  # IPv4 + UDP header bytes per datagram
 
 SCROLLER = r'''
@@ -56,13 +58,6 @@ while time.monotonic() < end:
 out.write("\033[?1049l")
 out.flush()
 '''
-
-
-def run(cmd, env, check=True, timeout=60):
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-    if check and p.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(cmd[:3]), p.stderr.strip()))
-    return p.stdout
 
 
 class Tmux:
@@ -157,40 +152,6 @@ class Rmux:
 
     def stop(self):
         run(self.base + ["kill-server"], self.env, check=False)
-
-
-class Mosh:
-    name = "mosh"
-
-    def __init__(self, env, tmp):
-        self.env = env
-        self.pid = None
-
-    def start(self):
-        p = subprocess.run(["mosh-server", "new", "-i", "127.0.0.1", "-c", "256",
-                            "-l", "LANG=C.UTF-8", "--", "/bin/sh"],
-                           capture_output=True, text=True, env=self.env, timeout=30)
-        m = re.search(r"MOSH CONNECT (\d+) (\S+)", p.stdout)
-        pm = re.search(r"pid = (\d+)", p.stderr)
-        if m is None or pm is None:
-            raise RuntimeError("mosh-server said: %s %s" % (p.stdout, p.stderr))
-        self.key = m.group(2)
-        self.pid = int(pm.group(1))
-        return int(m.group(1))
-
-    def client(self, port):
-        return "MOSH_KEY=%s exec mosh-client 127.0.0.1 %d" % (self.key, port)
-
-    def server_pid(self):
-        return self.pid
-
-    def stop(self):
-        if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            self.pid = None
 
 
 def ctx_switches(pid):
@@ -296,7 +257,7 @@ def main():
         if s == "rmux":
             systems.append(Rmux(rmux, env, tmp))
         elif s == "mosh" and shutil.which("mosh-server") and shutil.which("mosh-client"):
-            systems.append(Mosh(env, tmp))
+            systems.append(Mosh(env))
         else:
             print("skipping %s: not available" % s)
     results = {}

@@ -28,90 +28,12 @@
 #include "net/transport.h"
 #include "net/udp.h"
 
+#include "../unit/net/bstr_state.h"
+
 #define LINK_CHANGE_MS 4000     /* how long the states keep changing */
 #define LINK_TIMEOUT_MS 60000   /* bound on convergence afterwards */
 
 static const char *relay_path;
-
-/* A byte string state: the diff is the common prefix length and the tail. */
-struct bstr {
-	size_t len;
-	uint8_t *d;
-};
-
-static void *bstr_copy(const void *p)
-{
-	const struct bstr *s = p;
-	struct bstr *c = malloc(sizeof *c);
-
-	assert_non_null(c);
-	c->len = s->len;
-	c->d = malloc(s->len ? s->len : 1);
-	assert_non_null(c->d);
-	if (s->len)
-		memcpy(c->d, s->d, s->len);
-	return c;
-}
-
-static void bstr_free(void *p)
-{
-	struct bstr *s = p;
-
-	free(s->d);
-	free(s);
-}
-
-static int bstr_equal(const void *pa, const void *pb)
-{
-	const struct bstr *a = pa, *b = pb;
-
-	return a->len == b->len && (a->len == 0 || memcmp(a->d, b->d, a->len) == 0);
-}
-
-static void bstr_diff(const void *pfrom, const void *pto, struct buf *out)
-{
-	const struct bstr *from = pfrom, *to = pto;
-	size_t p = 0;
-
-	if (bstr_equal(from, to))
-		return;
-	while (p < from->len && p < to->len && from->d[p] == to->d[p])
-		p++;
-	buf_add_varint(out, p);
-	buf_add(out, to->d + p, to->len - p);
-}
-
-static int bstr_apply(void *ps, const uint8_t *diff, size_t len)
-{
-	struct bstr *s = ps;
-	struct reader r;
-	uint64_t p;
-	uint8_t *d;
-
-	reader_init(&r, diff, len);
-	if (reader_varint(&r, &p) != 0 || p > s->len)
-		return RMUX_ERR_MALFORMED;
-	d = malloc(p + r.left + 1);
-	if (d == NULL)
-		return RMUX_ERR_NOMEM;
-	memcpy(d, s->d, p);
-	memcpy(d + p, r.p, r.left);
-	free(s->d);
-	s->d = d;
-	s->len = p + r.left;
-	return 0;
-}
-
-static const struct transport_state_ops bstr_ops = {
-	bstr_copy, bstr_free, bstr_diff, bstr_apply, bstr_equal, NULL,
-};
-
-static void set_text(struct transport *t, const char *text)
-{
-	struct bstr s = { strlen(text), (uint8_t *)(uintptr_t)text };
-
-	transport_set_current_state(t, &s);
-}
 
 /* One end: its transport and socket. */
 struct end {
@@ -235,10 +157,10 @@ static void test_link_through_relay(void **state)
 			changes++;
 			snprintf(text, sizeof text, "server frame %llu %.*s", (unsigned long long)changes,
 			    (int)(changes % 60), "================================================================");
-			set_text(s.t, text);
+			bstr_set(s.t, text);
 			if (changes % 3 == 0) {
 				snprintf(text, sizeof text, "client input %llu", (unsigned long long)changes);
-				set_text(c.t, text);
+				bstr_set(c.t, text);
 			}
 			next_change = now + 20;
 		}

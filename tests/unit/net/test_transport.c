@@ -22,88 +22,9 @@
 #include "net/transport.h"
 #include "net/udp.h"
 
-/* --- a state type: a byte string; diff = common prefix length + tail --- */
+#include "bstr_state.h"
 
-struct bstr {
-	size_t len;
-	uint8_t *d;
-};
-
-static int applies; /* calls of bstr_apply, to see what reached a state */
-
-static void *bstr_copy(const void *p)
-{
-	const struct bstr *s = p;
-	struct bstr *c = malloc(sizeof *c);
-
-	assert_non_null(c);
-	c->len = s->len;
-	c->d = malloc(s->len ? s->len : 1);
-	assert_non_null(c->d);
-	if (s->len)
-		memcpy(c->d, s->d, s->len);
-	return c;
-}
-
-static void bstr_free(void *p)
-{
-	struct bstr *s = p;
-
-	free(s->d);
-	free(s);
-}
-
-static int bstr_equal(const void *pa, const void *pb)
-{
-	const struct bstr *a = pa, *b = pb;
-
-	return a->len == b->len && (a->len == 0 || memcmp(a->d, b->d, a->len) == 0);
-}
-
-static void bstr_diff(const void *pfrom, const void *pto, struct buf *out)
-{
-	const struct bstr *from = pfrom, *to = pto;
-	size_t p = 0;
-
-	if (bstr_equal(from, to))
-		return;
-	while (p < from->len && p < to->len && from->d[p] == to->d[p])
-		p++;
-	buf_add_varint(out, p);
-	buf_add(out, to->d + p, to->len - p);
-}
-
-static int bstr_apply(void *ps, const uint8_t *diff, size_t len)
-{
-	struct bstr *s = ps;
-	struct reader r;
-	uint64_t p;
-	uint8_t *d;
-
-	applies++;
-	reader_init(&r, diff, len);
-	if (reader_varint(&r, &p) != 0 || p > s->len)
-		return RMUX_ERR_MALFORMED;
-	d = malloc(p + r.left + 1);
-	assert_non_null(d);
-	memcpy(d, s->d, p);
-	memcpy(d + p, r.p, r.left);
-	free(s->d);
-	s->d = d;
-	s->len = p + r.left;
-	return 0;
-}
-
-static const struct transport_state_ops bstr_ops = {
-	bstr_copy, bstr_free, bstr_diff, bstr_apply, bstr_equal, NULL,
-};
-
-static void bstr_set(struct transport *t, const char *text)
-{
-	struct bstr s = { strlen(text), (uint8_t *)(uintptr_t)text };
-
-	transport_set_current_state(t, &s);
-}
+/* --- the state type: a byte string (bstr_state.h) --- */
 
 static int bstr_is(const void *p, const char *text)
 {
@@ -385,7 +306,7 @@ static void test_intermediate_skipped(void **state)
 	assert_int_equal(transport_srtt_ms(m.s), 100);
 	frames = m.down.sent;
 	remote_before = transport_remote_num(m.c);
-	applies = 0;
+	bstr_applies = 0;
 	for (int i = 0; i < 2000; i++) {
 		snprintf(text, sizeof text, "frame %d", i);
 		bstr_set(m.s, text);
@@ -399,7 +320,7 @@ static void test_intermediate_skipped(void **state)
 	assert_true(frames >= 30);
 	assert_true(frames <= 2000 / (rtt_frame_interval_ms(&(struct rtt){ .srtt = 100 })) + 5);
 	assert_true(states <= frames);
-	assert_true(applies <= (int)frames);
+	assert_true(bstr_applies <= (int)frames);
 	sim_free(&m);
 }
 
