@@ -36,8 +36,8 @@ int attach_view_end(const struct view *v, int seen_windows);
 
 /* `attach`/`attach-session` with ARGV[0] the command name. Returns the
  * exit status. `--predict adaptive|always|never` (on attach and connect;
- * else $RMUX_PREDICT, else adaptive) sets the local echo's display policy:
- * the server's option `predict` is not known before the connection. */
+ * else $RMUX_PREDICT) fixes the local echo's display policy; without
+ * either the client follows the session's option `predict`. */
 int attach_command(const struct attach_global *g, int argc, char **argv);
 /* `connect ADDR PORT` with the key in $RMUX_KEY. */
 int attach_connect_command(const struct attach_global *g, int argc, char **argv);
@@ -46,7 +46,9 @@ int attach_new_session(const struct attach_global *g);
 
 /* Run the client on the terminal of stdin/stdout against SERVER with KEY
  * (wiped by the caller afterwards). HOST names the server in messages;
- * PREDICT is the local echo's PREDICT_* policy. Returns the exit status. */
+ * PREDICT is the local echo's PREDICT_* policy, or ATTACH_PREDICT_SESSION
+ * to follow the session's option. Returns the exit status. */
+#define ATTACH_PREDICT_SESSION (-2)
 int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN], const char *host,
     int predict);
 

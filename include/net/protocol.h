@@ -4,6 +4,6 @@
 #ifndef RMUX_NET_PROTOCOL_H
 #define RMUX_NET_PROTOCOL_H
 
-#define PROTOCOL_VERSION 2
+#define PROTOCOL_VERSION 3
 
 #endif

@@ -53,7 +53,14 @@
 /* The session's mouse option is on: the client's terminal reports the
  * mouse (buttons and drags) even where no pane asks for it. */
 #define VIEW_MOUSE 0x8u
-#define VIEW_FLAGS 0xfu
+/* The session's predict option (VIEW_PREDICT_* in these two bits): what a
+ * client shows when its user did not choose with --predict. */
+#define VIEW_PREDICT_SHIFT 4
+#define VIEW_PREDICT_MASK 0x30u
+#define VIEW_PREDICT_ADAPTIVE 0u
+#define VIEW_PREDICT_ALWAYS 1u
+#define VIEW_PREDICT_NEVER 2u
+#define VIEW_FLAGS 0x3fu
 
 /* Pane flags. */
 #define VIEW_PANE_CURSOR_VISIBLE 0x01u
@@ -85,6 +92,16 @@ struct view_pane {
 	uint32_t modes; /* MODE_* within VIEW_PANE_MODES */
 	char *title;
 	struct view_row **line; /* ROWS rows of COLS cells */
+	/* History, in absolute line numbers that never change while
+	 * hist_gen stays the same (clear-history and reflow start a new
+	 * generation): the screen's top row is line hist_base, the server
+	 * holds lines hist_base - hist_size .. hist_base - 1. In copy mode
+	 * the pane shows lines from copy_top on (copy_top < hist_base when
+	 * scrolled back); otherwise copy_top is hist_base. */
+	uint32_t hist_gen;
+	uint64_t hist_base;
+	uint32_t hist_size;
+	uint64_t copy_top;
 };
 
 struct view {
@@ -167,6 +184,9 @@ void view_set_layout(struct view *v, unsigned cols, unsigned rows, uint32_t flag
     uint32_t active_pane, const struct view_layout_pane *p, size_t n, unsigned nstatus);
 /* The pane with id ID, or NULL. */
 struct view_pane *view_find_pane(struct view *v, uint32_t id);
+/* The history numbers of pane P (see struct view_pane). */
+void view_set_pane_history(struct view *v, struct view_pane *p, uint32_t gen, uint64_t base,
+    uint32_t size, uint64_t copy_top);
 /* Row Y of pane P takes R (the view takes the caller's reference; R must
  * have P->cols cells). */
 void view_set_pane_row(struct view *v, struct view_pane *p, unsigned y, struct view_row *r);

@@ -59,6 +59,8 @@ struct attach_client {
 	struct display_frame *frame;
 	struct input *input;
 	struct predict *predict;
+	int predict_policy;   /* the session's option, followed unless fixed */
+	int predict_fixed;    /* --predict or $RMUX_PREDICT chose the policy */
 	uint64_t predict_due; /* when predict_tick() is due, or 0 */
 	struct transport *t;
 	struct udp_addr server;
@@ -200,6 +202,11 @@ static void attach_new_view(struct attach_client *c)
 	}
 	if (v->nwindows > 0)
 		c->seen_windows = 1;
+	if (!c->predict_fixed &&
+	    (int)((v->flags & VIEW_PREDICT_MASK) >> VIEW_PREDICT_SHIFT) != c->predict_policy) {
+		c->predict_policy = (int)((v->flags & VIEW_PREDICT_MASK) >> VIEW_PREDICT_SHIFT);
+		predict_set_policy(c->predict, c->predict_policy);
+	}
 	predict_view(c->predict, v, time_now_ms());
 	log_debug("view echo_ack %llu srtt %u: predictions %s%s, glitch %u",
 	    (unsigned long long)v->echo_ack, transport_srtt_ms(c->t),
@@ -602,7 +609,9 @@ int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN],
 	c.display = display_create(c.caps, c.cols, c.rows);
 	c.frame = display_frame_create(c.cols, c.rows);
 	c.input = input_create(attach_item, &c);
-	c.predict = predict_create(predict);
+	c.predict_fixed = predict != ATTACH_PREDICT_SESSION;
+	c.predict_policy = c.predict_fixed ? predict : PREDICT_ADAPTIVE;
+	c.predict = predict_create(c.predict_policy);
 	input_add_terminfo(c.input);
 
 	if (tty_raw_enter(&c.mode, STDIN_FILENO) != 0) {
@@ -787,8 +796,8 @@ static int attach_port_arg(const char *text, unsigned *port)
 }
 
 /* The display policy: --predict (TEXT, or NULL when not given), else
- * $RMUX_PREDICT, else adaptive. The server's option `predict` cannot be
- * read before the connection exists, so the client has its own. */
+ * $RMUX_PREDICT, else ATTACH_PREDICT_SESSION: the session's option
+ * `predict` as each view carries it. */
 static int attach_predict_arg(const char *text)
 {
 	const char *from = "--predict";
@@ -798,7 +807,7 @@ static int attach_predict_arg(const char *text)
 		text = getenv("RMUX_PREDICT");
 		from = "RMUX_PREDICT";
 		if (text == NULL || *text == '\0')
-			return PREDICT_ADAPTIVE;
+			return ATTACH_PREDICT_SESSION;
 	}
 	policy = predict_policy_from_string(text);
 	if (policy < 0)

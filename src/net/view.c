@@ -32,6 +32,8 @@
 #define PANE_STATE 0x2u
 #define PANE_TITLE 0x4u
 #define PANE_ROWS 0x8u
+#define PANE_HISTORY 0x10u
+#define PANE_FIELDS 0x1fu
 
 /* Row operations of a PANE record. */
 #define OP_KEEP 0
@@ -577,6 +579,9 @@ static int pane_equal(const struct view_pane *p, const struct view_pane *q, unsi
 		f |= PANE_STATE;
 	if (strcmp(p->title, q->title) != 0)
 		f |= PANE_TITLE;
+	if (p->hist_gen != q->hist_gen || p->hist_base != q->hist_base ||
+	    p->hist_size != q->hist_size || p->copy_top != q->copy_top)
+		f |= PANE_HISTORY;
 	for (unsigned y = 0; y < p->rows; y++) {
 		if (!view_row_equal(p->line[y], q->line[y])) {
 			f |= PANE_ROWS;
@@ -751,6 +756,7 @@ static int layout_check(unsigned cols, unsigned rows, uint32_t flags,
 
 	if (cols < 1 || rows < 1 || cols > VIEW_COLS_MAX || rows > VIEW_ROWS_MAX ||
 	    (uint64_t)cols * rows > VIEW_AREA_MAX || (flags & ~VIEW_FLAGS) != 0 ||
+	    (flags & VIEW_PREDICT_MASK) >> VIEW_PREDICT_SHIFT > VIEW_PREDICT_NEVER ||
 	    nstatus > VIEW_STATUS_MAX || n > VIEW_PANES_MAX)
 		return RMUX_ERR_RANGE;
 	for (size_t i = 0; i < n; i++) {
@@ -778,6 +784,8 @@ void view_set_layout(struct view *v, unsigned cols, unsigned rows, uint32_t flag
 void view_set_flags(struct view *v, uint32_t flags)
 {
 	v->flags = flags & VIEW_FLAGS;
+	if ((v->flags & VIEW_PREDICT_MASK) >> VIEW_PREDICT_SHIFT > VIEW_PREDICT_NEVER)
+		v->flags &= ~VIEW_PREDICT_MASK;
 }
 
 struct view_pane *view_find_pane(struct view *v, uint32_t id)
@@ -818,6 +826,16 @@ void view_set_pane_state(struct view *v, struct view_pane *p, uint32_t flags, ui
 		free(p->title);
 		p->title = string_clean(title);
 	}
+}
+
+void view_set_pane_history(struct view *v, struct view_pane *p, uint32_t gen, uint64_t base,
+    uint32_t size, uint64_t copy_top)
+{
+	(void)v;
+	p->hist_gen = gen;
+	p->hist_base = base;
+	p->hist_size = (uint32_t)RMUX_MIN((uint64_t)size, base);
+	p->copy_top = copy_top;
 }
 
 void view_set_status(struct view *v, unsigned i, struct view_row *r)
@@ -1180,6 +1198,12 @@ void view_diff(const struct view *from, const struct view *to, struct buf *out)
 		}
 		if (f & PANE_TITLE)
 			put_string(out, p->title);
+		if (f & PANE_HISTORY) {
+			buf_add_varint(out, p->hist_gen);
+			buf_add_varint(out, p->hist_base);
+			buf_add_varint(out, p->hist_size);
+			buf_add_varint(out, p->copy_top);
+		}
 		if (f & PANE_ROWS)
 			encode_pane_rows(out, q, p);
 	}
@@ -1469,7 +1493,7 @@ out:
 
 static int decode_pane(struct reader *rd, struct view *v, unsigned *last)
 {
-	unsigned i, f, cx, cy, shape, flags, modes;
+	unsigned i, f, cx, cy, shape, flags, modes, gen, size;
 	struct view_pane *p;
 	int err;
 
@@ -1479,7 +1503,7 @@ static int decode_pane(struct reader *rd, struct view *v, unsigned *last)
 		return RMUX_ERR_MALFORMED;
 	*last = i;
 	p = &v->pane[i];
-	if ((err = get_uint(rd, PANE_CURSOR | PANE_STATE | PANE_TITLE | PANE_ROWS, &f)) != 0)
+	if ((err = get_uint(rd, PANE_FIELDS, &f)) != 0)
 		return err;
 	if (f == 0)
 		return RMUX_ERR_MALFORMED;
@@ -1505,6 +1529,23 @@ static int decode_pane(struct reader *rd, struct view *v, unsigned *last)
 	}
 	if ((f & PANE_TITLE) && (err = get_string(rd, VIEW_NAME_MAX, &p->title)) != 0)
 		return err;
+	if (f & PANE_HISTORY) {
+		uint64_t base, copy_top;
+
+		get_uint(rd, UINT32_MAX, &gen);
+		reader_varint(rd, &base);
+		get_uint(rd, UINT32_MAX, &size);
+		if ((err = reader_varint(rd, &copy_top)) != 0)
+			return err;
+		if (rd->err != 0)
+			return rd->err;
+		if (size > base)
+			return RMUX_ERR_RANGE;
+		p->hist_gen = gen;
+		p->hist_base = base;
+		p->hist_size = size;
+		p->copy_top = copy_top;
+	}
 	if (f & PANE_ROWS)
 		return decode_pane_rows(rd, p);
 	return 0;

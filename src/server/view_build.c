@@ -564,6 +564,8 @@ int view_build_update(struct view_build *vb, struct view *v, struct session *s, 
 		flags |= VIEW_ZOOMED;
 	if (options_get_number(s->options, "mouse"))
 		flags |= VIEW_MOUSE;
+	flags |= ((uint32_t)options_get_number(s->options, "predict") << VIEW_PREDICT_SHIFT) &
+	    VIEW_PREDICT_MASK;
 	if (w->active != NULL)
 		active = (uint32_t)w->active->id;
 
