@@ -1296,8 +1296,12 @@ int layout_apply_string(struct layout *l, const char *s, const char **cause)
 			lc->sx = sx - 1;
 			lc->sy = sy - 1;
 		}
-		if (lc->sx > LAYOUT_SIZE_MAX || lc->sy > LAYOUT_SIZE_MAX)
-			goto fail;
+	}
+	/* Merging surplus cells above can leave one pane of their summed
+	 * size: check every root, not only split ones. */
+	if (lc->sx > LAYOUT_SIZE_MAX || lc->sy > LAYOUT_SIZE_MAX) {
+		*cause = "layout too large";
+		goto fail;
 	}
 	if (!check_cell(lc)) {
 		*cause = "size mismatch after applying layout";

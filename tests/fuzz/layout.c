@@ -68,16 +68,17 @@ static void check_geometry(const struct layout *l)
 	}
 }
 
-static void check_dump(const struct layout *l, unsigned panes, uint8_t seed)
+/* The dump of L applies to a window of the same panes built as L was, in
+ * the window size SX x SY L was built with (as select-layout meets it). */
+static void check_dump(const struct layout *l, unsigned sx, unsigned sy, unsigned panes,
+    uint8_t seed)
 {
-	unsigned wx, wy;
 	const char *cause;
 	char *dump = layout_dump(l, 0);
 	size_t n = layout_count(l);
 
 	FUZZ_CHECK(dump != NULL);
-	layout_window_size(l, &wx, &wy);
-	struct layout *other = build(wx, wy, panes, seed);
+	struct layout *other = build(sx, sy, panes, seed);
 	FUZZ_CHECK(layout_count(other) == n);
 	if (layout_apply_string(other, dump, &cause) != 0) {
 		fprintf(stderr, "fuzz: own dump <%s> refused: %s\n", dump, cause);
@@ -123,12 +124,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(cause != NULL);
 	} else {
 		check_geometry(l);
-		check_dump(l, panes, flags);
+		check_dump(l, sx, sy, panes, flags);
 		if (flags & 2) {
 			unsigned nx = 16 + fuzz_u8(&in), ny = 16 + fuzz_u8(&in) % 100;
 			layout_resize(l, nx, ny);
 			check_geometry(l);
-			check_dump(l, panes, flags);
+			check_dump(l, sx, sy, panes, flags);
 		}
 	}
 	/* Whatever happened, the window still works. */
