@@ -92,6 +92,7 @@ set -g __rmux_options \
 	status-interval status-justify status-keys status-left \
 	status-left-length status-left-style status-position status-right \
 	status-right-length status-right-style status-style synchronize-panes \
+	update-environment \
 	visual-activity visual-bell visual-silence window-size \
 	window-status-activity-style window-status-bell-style \
 	window-status-current-format window-status-current-style \

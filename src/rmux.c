@@ -131,8 +131,8 @@ static int write_all(int fd, const void *data, size_t len)
 
 /* Send the command with the environment (the daemon takes
  * update-environment from it, as tmux does) and copy the reply to stdout
- * and stderr. */
-static int run_command(int fd, int argc, char **argv)
+ * (or CAPTURE) and stderr. */
+static int run_command(int fd, int argc, char **argv, struct buf *capture)
 {
 	static const char *const first[] = { "RMUX", "RMUX_PANE", "TERM", "PATH" };
 	struct ctlmsg_command c;
@@ -191,7 +191,9 @@ static int run_command(int fd, int argc, char **argv)
 			buf_add(&in, chunk, (size_t)got);
 			continue;
 		}
-		if (type == CTLMSG_STDOUT)
+		if (type == CTLMSG_STDOUT && capture != NULL)
+			buf_add(capture, payload, plen);
+		else if (type == CTLMSG_STDOUT)
 			write_all(STDOUT_FILENO, payload, plen);
 		else if (type == CTLMSG_STDERR)
 			write_all(STDERR_FILENO, payload, plen);
@@ -211,11 +213,145 @@ out:
 	return status;
 }
 
+static int is_client(const char *cmd)
+{
+	return strcmp(cmd, "attach") == 0 || strcmp(cmd, "attach-session") == 0 ||
+	    strcmp(cmd, "connect") == 0;
+}
+
+/* The control socket: -S (made absolute: the daemon works from "/"),
+ * else $RMUX's inside a pane unless -L names another, else -L's or the
+ * default one. Returns 0, or -1 with the reason in ERR. */
+static int server_path(const char *name, const char *path_flag, char *path, size_t size,
+    char *err, size_t errsize)
+{
+	char found[4096];
+
+	if (path_flag != NULL)
+		snprintf(found, sizeof found, "%s", path_flag);
+	else if (name != NULL || socket_path_from_env(getenv("RMUX"), found, sizeof found) != 0) {
+		if (socket_path_resolve(name, found, sizeof found, err, errsize) != 0)
+			return -1;
+	}
+	if (socket_path_absolute(found, path, size, err, errsize) != 0)
+		return -1;
+	/* sun_path holds 108 bytes: refuse what bind() would cut. */
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		snprintf(err, errsize, "socket path %s too long", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* $RMUX and $RMUX_PANE speak of the server a pane belongs to: talking to
+ * another server (PATH), they would name a pane there that is not ours, and
+ * attaching to it is not nesting. */
+static void forget_other_server(const char *path)
+{
+	char own[4096];
+
+	if (socket_path_from_env(getenv("RMUX"), own, sizeof own) == 0 && strcmp(own, path) == 0)
+		return;
+	unsetenv("RMUX");
+	unsetenv("RMUX_PANE");
+}
+
+/* new-session without -d attaches, as in tmux: where its flags end (the
+ * first argument that is not one, or "--"), or -1 for a detached one. */
+static int new_session_attaches(int argc, char **argv)
+{
+	const struct cmd_entry *e;
+	int ambiguous, i = 1;
+
+	e = cmd_find_entry(argv[0], &ambiguous);
+	if (e == NULL || strcmp(e->name, "new-session") != 0)
+		return -1;
+	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0' && strcmp(argv[i], "--") != 0) {
+		const char *arg = argv[i++];
+
+		for (size_t j = 1; arg[j] != '\0'; j++) {
+			const char *f = arg[j] != ':' ? strchr(e->flags, arg[j]) : NULL;
+
+			/* A bad flag is the daemon's to report, as for -d. */
+			if (arg[j] == 'd' || f == NULL)
+				return -1;
+			if (f[1] == ':') {
+				if (arg[j + 1] == '\0' && i++ == argc)
+					return -1;
+				break;
+			}
+		}
+	}
+	return i;
+}
+
+/* What the client would refuse, checked before the session is made so
+ * that nothing is left behind. */
+static int new_can_attach(void)
+{
+	const char *nested = getenv("RMUX");
+
+	if (nested != NULL && *nested != '\0') {
+		fprintf(stderr, "rmux: sessions should be nested with care, unset $RMUX to force\n");
+		return 0;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "rmux: open terminal failed: not a terminal\n");
+		return 0;
+	}
+	return 1;
+}
+
+/* `new-session` without -d: made detached (-d, its name printed), then
+ * attached. */
+static int new_and_attach(int fd, const struct attach_global *g, int argc, char **argv, int at)
+{
+	static const char *const extra[] = { "-d", "-P", "-F", "#{session_name}" };
+	char **nargv, *name;
+	const char *attach_argv[4];
+	struct buf out;
+	size_t n, i, k = 0;
+	int status;
+
+	/* Flags repeat with the last one winning: ours go after the user's. */
+	nargv = xcalloc((size_t)argc + RMUX_NITEMS(extra) + 1, sizeof *nargv);
+	for (i = 0; i < (size_t)at; i++)
+		nargv[k++] = argv[i];
+	for (i = 0; i < RMUX_NITEMS(extra); i++)
+		nargv[k++] = (char *)extra[i];
+	for (i = (size_t)at; i < (size_t)argc; i++)
+		nargv[k++] = argv[i];
+	buf_init(&out);
+	status = run_command(fd, (int)k, nargv, &out);
+	free(nargv);
+	close(fd);
+	/* The first line names the session; a command list may print more. */
+	n = 0;
+	while (n < out.len && out.data[n] != '\n')
+		n++;
+	if (n + 1 < out.len)
+		write_all(STDOUT_FILENO, out.data + n + 1, out.len - n - 1);
+	if (status != 0 || n == 0) {
+		buf_free(&out);
+		return status != 0 ? status : 1;
+	}
+	name = xstrndup((const char *)out.data, n);
+	buf_free(&out);
+	attach_argv[0] = "attach-session";
+	attach_argv[1] = "-t";
+	attach_argv[2] = name;
+	attach_argv[3] = NULL;
+	status = attach_command(g, 3, (char **)attach_argv);
+	free(name);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = NULL, *path_flag = NULL, *config = NULL;
-	char path[4096], err[4352];
-	int opt, verbose = 0, fd;
+	char path[4096], config_abs[4096], err[4352];
+	struct attach_global g;
+	int opt, verbose = 0, fd, at;
 
 	while ((opt = getopt(argc, argv, "+2f:hL:S:uvV")) != -1) {
 		switch (opt) {
@@ -247,31 +383,44 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0 || strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "attach-session") == 0 ||
-	    strcmp(argv[0], "connect") == 0) {
-		/* The client: its own loop, not a command for the daemon. */
-		struct attach_global g = { name, path_flag, config, verbose };
-
-		if (verbose)
-			log_open("rmux-client");
+	/* The daemon reads its config after leaving for "/". */
+	if (config != NULL) {
+		if (socket_path_absolute(config, config_abs, sizeof config_abs, err, sizeof err) != 0) {
+			fprintf(stderr, "rmux: %s\n", err);
+			return 1;
+		}
+		config = config_abs;
+	}
+	g.socket_name = name;
+	g.socket_path = path_flag;
+	g.config = config;
+	g.verbose = verbose;
+	if (server_path(name, path_flag, path, sizeof path, err, sizeof err) == 0) {
+		forget_other_server(path);
+		/* The client's bootstrap reaches the same socket as a command
+		 * would, whatever the current directory. */
+		g.socket_name = NULL;
+		g.socket_path = path;
+	} else if (argc != 0 && !is_client(argv[0])) {
+		fprintf(stderr, "rmux: %s\n", err);
+		return 1;
+	}
+	if (verbose)
+		log_open("rmux-client");
+	if (argc == 0 || is_client(argv[0])) {
+		/* The client: its own loop, not a command for the daemon. A
+		 * remote attach needs no local socket: its errors are the
+		 * bootstrap's. */
 		if (argc == 0)
 			return attach_new_session(&g);
 		if (strcmp(argv[0], "connect") == 0)
 			return attach_connect_command(&g, argc, argv);
 		return attach_command(&g, argc, argv);
 	}
-	if (path_flag != NULL) {
-		if (rmux_strlcpy(path, path_flag, sizeof path) >= 108) {
-			fprintf(stderr, "rmux: socket path %s too long\n", path_flag);
-			return 1;
-		}
-	} else if (socket_path_resolve(name, path, sizeof path, err, sizeof err) != 0) {
-		fprintf(stderr, "rmux: %s\n", err);
-		return 1;
-	}
-	if (verbose)
-		log_open("rmux-client");
 	signal(SIGPIPE, SIG_IGN);
+	at = new_session_attaches(argc, argv);
+	if (at >= 0 && !new_can_attach())
+		return 1;
 
 	fd = connect_to(path);
 	if (fd < 0 && (errno == ENOENT || errno == ECONNREFUSED)) {
@@ -286,7 +435,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "error connecting to %s (%s)\n", path, strerror(errno));
 		return 1;
 	}
-	opt = run_command(fd, argc, argv);
+	if (at >= 0)
+		return new_and_attach(fd, &g, argc, argv, at);
+	opt = run_command(fd, argc, argv, NULL);
 	close(fd);
 	return opt;
 }

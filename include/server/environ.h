@@ -1,8 +1,9 @@
 /* environ.h — environments as tmux keeps them: the global one (the
  * daemon's own environment when it started), one per session (the
- * update-environment variables of the command line that made it, plus
- * set-environment), and the merged one a new pane starts with. A
- * variable may be "removed" (value NULL): it hides the global one. */
+ * variables of the command line that made it named by the session option
+ * update-environment, plus set-environment), and the merged one a new
+ * pane starts with. A variable may be "removed" (value NULL): it hides
+ * the global one. */
 #ifndef RMUX_SERVER_ENVIRON_H
 #define RMUX_SERVER_ENVIRON_H
 
@@ -37,17 +38,20 @@ const struct environ_entry *environ_at(const struct environ *env, size_t i);
 /* Every entry of SRC into DST (removed ones too, so they hide DST's). */
 void environ_copy(const struct environ *src, struct environ *dst);
 /* update-environment: for each pattern of PATTERNS (fnmatch, a NULL-ended
- * list), the matching "NAME=value" entries of the client's ENV (ENVC of
- * them) are set in DST; a pattern matching none marks that name removed. */
+ * list), the "NAME=value" entry of the client's ENV (ENVC of them) first
+ * in name order among those it matches is set in DST, as tmux 3.3a does;
+ * a pattern matching none marks that name removed. */
 void environ_update(struct environ *dst, const char *const *patterns, int envc,
+    char *const *env);
+/* environ_update() with the patterns of the option update-environment as
+ * OO (a session's options, or the global ones) has it. */
+struct options;
+void environ_update_options(struct environ *dst, const struct options *oo, int envc,
     char *const *env);
 /* The set entries of ENV but the hidden ones as a NULL-ended "NAME=value" list for a new
  * process. Free with environ_list_free. */
 char **environ_list(const struct environ *env);
 void environ_list_free(char **list);
-
-/* tmux 3.3a's default update-environment. */
-extern const char *const environ_update_default[];
 
 /* The global environment: the daemon's environment the first time it is
  * asked for (the daemon asks at start). */

@@ -16,6 +16,10 @@
 #define OPTION_KEY 4
 #define OPTION_COLOUR 5
 #define OPTION_STYLE 6 /* a string checked as a style unless it holds #{ */
+/* A list of strings, NAME[INDEX] one by one; the default and a value set
+ * without an index are split at spaces and commas. */
+#define OPTION_ARRAY 7
+#define OPTIONS_ARRAY_LIMIT 65536
 
 /* Scopes, as bits: an entry may be a window option settable on panes. */
 #define OPTION_SCOPE_SERVER 0x1
@@ -29,11 +33,12 @@ struct options_entry {
 	int scope;
 	long long minimum, maximum;  /* OPTION_NUMBER */
 	const char *const *choices;  /* OPTION_CHOICE, NULL-terminated */
-	const char *default_string;  /* STRING, STYLE */
+	const char *default_string;  /* STRING, STYLE, ARRAY */
 	long long default_number;    /* NUMBER, FLAG, CHOICE index, KEY, COLOUR */
 };
 
-/* The table entry for NAME: exact, or a unique prefix. NULL with *CAUSE
+/* The table entry for NAME: exact, or a unique prefix; an array's index
+ * (NAME[3]) is not part of the name. NULL with *CAUSE
  * set to "invalid option: NAME" or "ambiguous option: NAME" (static
  * buffer) otherwise. User options (@name) have no entry. */
 const struct options_entry *options_table_find(const char *name, const char **cause);
@@ -49,8 +54,8 @@ void options_free(struct options *oo);
 void options_set_defaults(struct options *oo, int scope);
 struct options *options_parent(const struct options *oo);
 
-/* set-option: parse VALUE for NAME (full name or prefix, or @user) and
- * store it in OO. VALUE NULL toggles a flag or a two-way choice (an error,
+/* set-option: parse VALUE for NAME (full name or prefix, or @user; NAME[I]
+ * for one element of an array, which -u then removes) and store it in OO. VALUE NULL toggles a flag or a two-way choice (an error,
  * "empty value", for other types). APPEND (-a) appends to strings. ONLY_IF_UNSET
  * (-o) refuses with "already set: NAME". Returns 0, or -1 with *CAUSE
  * (caller frees) in tmux's words. */
@@ -64,6 +69,10 @@ int options_unset(struct options *oo, const char *name, char **cause);
  * found in a set chain ending in a defaults-filled global set. */
 const char *options_get_string(const struct options *oo, const char *name);
 long long options_get_number(const struct options *oo, const char *name);
+/* The elements of the array NAME (the nearest set in the chain holding it)
+ * in index order, as a NULL-ended list pointing into the set: free the
+ * list only, before the option changes. */
+const char **options_get_array(const struct options *oo, const char *name);
 /* Whether OO itself (not a parent) holds NAME. */
 int options_is_local(const struct options *oo, const char *name);
 

@@ -858,7 +858,7 @@ int attach_command(const struct attach_global *g, int argc, char **argv)
 		*value = argv[++i];
 	}
 	predict = attach_predict_arg(predict_text);
-	if (predict < 0)
+	if (predict < 0 && predict != ATTACH_PREDICT_SESSION)
 		return 1;
 	if (host == NULL) {
 		if (ssh != NULL || server_cmd != NULL || server_addr != NULL)
@@ -897,7 +897,7 @@ int attach_connect_command(const struct attach_global *g, int argc, char **argv)
 		return 1;
 	}
 	predict = attach_predict_arg(predict_text);
-	if (predict < 0)
+	if (predict < 0 && predict != ATTACH_PREDICT_SESSION)
 		return 1;
 	text = getenv("RMUX_KEY");
 	if (text == NULL) {
@@ -941,7 +941,7 @@ int attach_new_session(const struct attach_global *g)
 	char *name;
 
 	predict = attach_predict_arg(NULL);
-	if (predict < 0)
+	if (predict < 0 && predict != ATTACH_PREDICT_SESSION)
 		return 1;
 	if (!attach_can_run(1))
 		return 1;

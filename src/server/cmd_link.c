@@ -12,6 +12,7 @@
 #include "common/xmalloc.h"
 #include "net/crypto.h"
 #include "server/cmd.h"
+#include "server/environ.h"
 #include "server/format.h"
 #include "server/link.h"
 #include "server/pane.h"
@@ -49,6 +50,7 @@ static struct session *bootstrap_session(struct cmd_ctx *ctx, const char *name)
 	struct session *s;
 	struct pty_spawn sp;
 	struct args none;
+	struct environ *env;
 	char *cause = NULL, *checked = NULL;
 
 	if (name != NULL) {
@@ -64,12 +66,20 @@ static struct session *bootstrap_session(struct cmd_ctx *ctx, const char *name)
 	}
 	if (s == NULL) {
 		memset(&none, 0, sizeof none);
-		cmd_spawn_init(ctx, &none, NULL, &sp);
+		/* The first pane already has the client's variables. */
+		env = environ_create();
+		if (cmd_client_environ(ctx->req))
+			environ_update_options(env, global_s_options, ctx->req->envc, ctx->req->env);
+		cmd_spawn_init_environ(ctx, &none, NULL, env, &sp);
 		s = session_create(checked, NULL, 80, 24, &sp, &cause);
 		cmd_spawn_free(&sp);
 		if (s == NULL) {
+			environ_free(env);
 			cmd_error(ctx, "%s", cause);
 			free(cause);
+		} else {
+			environ_free(s->environ);
+			s->environ = env;
 		}
 	}
 	free(checked);
@@ -89,6 +99,10 @@ static int cmd_bootstrap(struct cmd_ctx *ctx, struct args *a)
 	s = bootstrap_session(ctx, args_get(a, 't'));
 	if (s == NULL)
 		return CMD_ERROR;
+	/* Attaching brings the client's update-environment variables, as
+	 * tmux's attach-session does. */
+	if (cmd_client_environ(ctx->req))
+		environ_update_options(s->environ, s->options, ctx->req->envc, ctx->req->env);
 	term = ctx->req != NULL ? ctlmsg_command_getenv(ctx->req, "TERM") : NULL;
 	if (link_connection_new(s, term, (unsigned)port, &bound, key, &cause) != 0) {
 		cmd_error(ctx, "%s", cause);

@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "server/cmd.h"
+#include "server/cmd_filter.h"
 #include "server/layout.h"
 #include "server/pane.h"
 #include "server/prompt.h"
@@ -99,14 +100,17 @@ static int cmd_kill_pane(struct cmd_ctx *ctx, struct args *a)
 }
 
 static void list_panes_of(struct cmd_ctx *ctx, struct session *s, struct window *w,
-    const char *fmt)
+    const char *fmt, const char *filter)
 {
 	size_t i;
 	struct pane *p;
 
 	for (i = 0; (p = window_pane_at(w, i)) != NULL; i++) {
-		char *line = cmd_format(fmt, s, w, p);
+		char *line;
 
+		if (!cmd_filter(filter, s, w, p))
+			continue;
+		line = cmd_format(fmt, s, w, p);
 		cmd_print(ctx, "%s", line);
 		free(line);
 	}
@@ -124,7 +128,7 @@ static int cmd_list_panes(struct cmd_ctx *ctx, struct args *a)
 			fmt = tmpl = xasprintf("#{session_name}:#{window_index}.%s", LIST_PANES_TEMPLATE);
 		for (s = session_first(); s != NULL; s = s->next) {
 			for (w = s->windows; w != NULL; w = w->next)
-				list_panes_of(ctx, s, w, fmt);
+				list_panes_of(ctx, s, w, fmt, args_get(a, 'f'));
 		}
 	} else if (args_has(a, 's')) {
 		if (cmd_find_session(ctx, args_get(a, 't'), &s) != 0)
@@ -132,11 +136,11 @@ static int cmd_list_panes(struct cmd_ctx *ctx, struct args *a)
 		if (fmt == NULL)
 			fmt = tmpl = xasprintf("#{window_index}.%s", LIST_PANES_TEMPLATE);
 		for (w = s->windows; w != NULL; w = w->next)
-			list_panes_of(ctx, s, w, fmt);
+			list_panes_of(ctx, s, w, fmt, args_get(a, 'f'));
 	} else {
 		if (cmd_find_window(ctx, args_get(a, 't'), &s, &w) != 0)
 			return CMD_ERROR;
-		list_panes_of(ctx, s, w, fmt != NULL ? fmt : LIST_PANES_TEMPLATE);
+		list_panes_of(ctx, s, w, fmt != NULL ? fmt : LIST_PANES_TEMPLATE, args_get(a, 'f'));
 	}
 	free(tmpl);
 	return CMD_OK;

@@ -8,11 +8,24 @@
 
 #include "common/xmalloc.h"
 #include "server/cmd.h"
+#include "server/cmd_filter.h"
 #include "server/daemon.h"
 #include "server/environ.h"
+#include "server/link.h"
 #include "server/pty.h"
 #include "server/session.h"
 #include "server/window.h"
+
+static void detach_session_clients(struct session *s)
+{
+	struct link_conn *c, *next;
+
+	for (c = link_first(); c != NULL; c = next) {
+		next = link_next(c);
+		if (link_session(c) == s)
+			link_detach(c);
+	}
+}
 
 static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
 {
@@ -29,12 +42,19 @@ static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
 			free(checked);
 			return cmd_error(ctx, "invalid session: %s", name);
 		}
-		if (session_find(checked) != NULL) {
-			cmd_error(ctx, "duplicate session: %s", checked);
-			free(checked);
-			return CMD_ERROR;
-		}
+		s = session_find(checked);
 		free(checked);
+		/* -A: an existing session is the one to attach to (the command
+		 * line does the attaching; -P names it as for a new one); -D
+		 * or -X first detach its other clients (with no parent shell
+		 * to kill, -X is -D). */
+		if (s != NULL && args_has(a, 'A')) {
+			if (args_has(a, 'D') || args_has(a, 'X'))
+				detach_session_clients(s);
+			goto print;
+		}
+		if (s != NULL)
+			return cmd_error(ctx, "duplicate session: %s", s->name);
 	}
 	if (args_has(a, 'x') && strcmp(args_get(a, 'x'), "-") != 0 &&
 	    cmd_number(ctx, "width", args_get(a, 'x'), 1, 10000, &sx) != 0)
@@ -46,7 +66,7 @@ static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
 	 * line (unless -E), then -e. */
 	env = environ_create();
 	if (!args_has(a, 'E') && cmd_client_environ(ctx->req))
-		environ_update(env, environ_update_default, ctx->req->envc, ctx->req->env);
+		environ_update_options(env, global_s_options, ctx->req->envc, ctx->req->env);
 	if (args_get(a, 'e') != NULL)
 		environ_put(env, args_get(a, 'e'), 0);
 	cmd_spawn_init_environ(ctx, a, NULL, env, &sp);
@@ -60,6 +80,7 @@ static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
 	}
 	environ_free(s->environ);
 	s->environ = env;
+print:
 	if (args_has(a, 'P')) {
 		const char *fmt = args_get(a, 'F') != NULL ? args_get(a, 'F') : "#{session_name}:";
 		char *line = cmd_format(fmt, s, s->cur, s->cur->active);
@@ -85,6 +106,8 @@ static int cmd_list_sessions(struct cmd_ctx *ctx, struct args *a)
 	for (s = session_first(); s != NULL; s = s->next) {
 		char *line;
 
+		if (!cmd_filter(args_get(a, 'f'), s, s->cur, s->cur != NULL ? s->cur->active : NULL))
+			continue;
 		if (fmt != NULL) {
 			line = cmd_format(fmt, s, s->cur, s->cur != NULL ? s->cur->active : NULL);
 		} else {

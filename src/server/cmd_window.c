@@ -7,6 +7,7 @@
 
 #include "common/xmalloc.h"
 #include "server/cmd.h"
+#include "server/cmd_filter.h"
 #include "server/layout.h"
 #include "server/options.h"
 #include "server/pane.h"
@@ -204,7 +205,8 @@ static int cmd_rename_window(struct cmd_ctx *ctx, struct args *a)
 	return CMD_OK;
 }
 
-static void list_windows_of(struct cmd_ctx *ctx, struct session *s, const char *fmt, int all)
+static void list_windows_of(struct cmd_ctx *ctx, struct session *s, const char *fmt,
+    const char *filter, int all)
 {
 	struct window *w;
 	char *tmpl = NULL;
@@ -214,8 +216,11 @@ static void list_windows_of(struct cmd_ctx *ctx, struct session *s, const char *
 	else if (fmt == NULL)
 		fmt = LIST_WINDOWS_TEMPLATE;
 	for (w = s->windows; w != NULL; w = w->next) {
-		char *line = cmd_format(fmt, s, w, w->active);
+		char *line;
 
+		if (!cmd_filter(filter, s, w, w->active))
+			continue;
+		line = cmd_format(fmt, s, w, w->active);
 		cmd_print(ctx, "%s", line);
 		free(line);
 	}
@@ -228,12 +233,12 @@ static int cmd_list_windows(struct cmd_ctx *ctx, struct args *a)
 
 	if (args_has(a, 'a')) {
 		for (s = session_first(); s != NULL; s = s->next)
-			list_windows_of(ctx, s, args_get(a, 'F'), 1);
+			list_windows_of(ctx, s, args_get(a, 'F'), args_get(a, 'f'), 1);
 		return CMD_OK;
 	}
 	if (cmd_find_session(ctx, args_get(a, 't'), &s) != 0)
 		return CMD_ERROR;
-	list_windows_of(ctx, s, args_get(a, 'F'), 0);
+	list_windows_of(ctx, s, args_get(a, 'F'), args_get(a, 'f'), 0);
 	return CMD_OK;
 }
 

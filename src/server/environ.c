@@ -9,14 +9,12 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "server/options.h"
 
 struct environ {
 	struct environ_entry *v;
 	size_t n, size;
 };
-
-const char *const environ_update_default[] = { "DISPLAY", "KRB5CCNAME", "SSH_ASKPASS",
-	"SSH_AUTH_SOCK", "SSH_AGENT_PID", "SSH_CONNECTION", "WINDOWID", "XAUTHORITY", NULL };
 
 static struct environ *global;
 
@@ -139,10 +137,14 @@ void environ_update(struct environ *dst, const char *const *patterns, int envc,
     char *const *env)
 {
 	size_t k;
-	int i, found;
+	int i;
 
 	for (k = 0; patterns[k] != NULL; k++) {
-		found = 0;
+		char *best = NULL;
+		const char *value = NULL;
+
+		/* tmux 3.3a takes one variable per pattern: the first match in
+		 * name order. */
 		for (i = 0; i < envc; i++) {
 			const char *eq = strchr(env[i], '=');
 			char *name;
@@ -150,15 +152,29 @@ void environ_update(struct environ *dst, const char *const *patterns, int envc,
 			if (eq == NULL || eq == env[i])
 				continue;
 			name = xstrndup(env[i], (size_t)(eq - env[i]));
-			if (fnmatch(patterns[k], name, 0) == 0) {
-				environ_set(dst, name, eq + 1, 0);
-				found = 1;
-			}
-			free(name);
+			if (fnmatch(patterns[k], name, 0) == 0 &&
+			    (best == NULL || strcmp(name, best) < 0)) {
+				free(best);
+				best = name;
+				value = eq + 1;
+			} else
+				free(name);
 		}
-		if (!found)
+		if (best != NULL)
+			environ_set(dst, best, value, 0);
+		else
 			environ_set(dst, patterns[k], NULL, 0);
+		free(best);
 	}
+}
+
+void environ_update_options(struct environ *dst, const struct options *oo, int envc,
+    char *const *env)
+{
+	const char **patterns = options_get_array(oo, "update-environment");
+
+	environ_update(dst, patterns, envc, env);
+	free(patterns);
 }
 
 char **environ_list(const struct environ *env)

@@ -45,6 +45,7 @@ static const char *const choices_predict[] = { "adaptive", "always", "never", NU
 #define CHO(n, sc, c, d) { n, OPTION_CHOICE, sc, 0, 0, c, NULL, d }
 #define KEY(n, sc, d) { n, OPTION_KEY, sc, 0, 0, NULL, NULL, (long long)(d) }
 #define COL(n, sc, d) { n, OPTION_COLOUR, sc, 0, 0, NULL, NULL, d }
+#define ARR(n, sc, d) { n, OPTION_ARRAY, sc, 0, 0, NULL, d, 0 }
 
 /* Kept in name order: show-options lists in this order. */
 static const struct options_entry table[] = {
@@ -125,6 +126,9 @@ static const struct options_entry table[] = {
 	STY("status-right-style", SES, "default"),
 	STY("status-style", SES, "bg=green,fg=black"),
 	FLG("synchronize-panes", WP, 0),
+	ARR("update-environment", SES,
+	    "DISPLAY KRB5CCNAME SSH_ASKPASS SSH_AUTH_SOCK SSH_AGENT_PID SSH_CONNECTION WINDOWID "
+	    "XAUTHORITY"),
 	CHO("visual-activity", SES, choices_visual, 0),
 	CHO("visual-bell", SES, choices_visual, 0),
 	CHO("visual-silence", SES, choices_visual, 0),
@@ -147,12 +151,59 @@ const struct options_entry *options_table(unsigned *count)
 	return table;
 }
 
+/* NAME[INDEX]: the name into BASE and the index, or -1 for a name
+ * without one. Returns -1 if the index is not a number below the limit
+ * closing the name. */
+static int split_index(const char *name, char *base, size_t size, long *index)
+{
+	const char *open = strchr(name, '[');
+	char *end;
+	long v;
+
+	*index = -1;
+	if (open == NULL)
+		return snprintf(base, size, "%s", name) < (int)size ? 0 : -1;
+	if ((size_t)(open - name) >= size || !isdigit((unsigned char)open[1]))
+		return -1;
+	errno = 0;
+	v = strtol(open + 1, &end, 10);
+	if (errno != 0 || *end != ']' || end[1] != '\0' || v >= OPTIONS_ARRAY_LIMIT)
+		return -1;
+	memcpy(base, name, (size_t)(open - name));
+	base[open - name] = '\0';
+	*index = v;
+	return 0;
+}
+
+/* The index NAME gives an element of an array (already checked by
+ * options_table_find), or -1. */
+static long name_index(const char *name)
+{
+	char base[128];
+	long index;
+
+	return split_index(name, base, sizeof base, &index) == 0 ? index : -1;
+}
+
 const struct options_entry *options_table_find(const char *name, const char **cause)
 {
 	static char msg[160];
 	const struct options_entry *found = NULL;
-	size_t len = strlen(name);
+	char base[128];
+	size_t len;
+	long index;
 	int ambiguous = 0;
+
+	if (strchr(name, '[') != NULL) {
+		/* tmux's word for an index it can't read. */
+		if (split_index(name, base, sizeof base, &index) != 0) {
+			snprintf(msg, sizeof msg, "ambiguous option: %.120s", name);
+			*cause = msg;
+			return NULL;
+		}
+		name = base;
+	}
+	len = strlen(name);
 
 	for (size_t i = 0; i < RMUX_NITEMS(table); i++) {
 		if (strcmp(table[i].name, name) == 0)
@@ -177,7 +228,47 @@ struct value {
 	const struct options_entry *entry;
 	char *str;
 	long long num;
+	char **items; /* OPTION_ARRAY: NULL for an index never set or removed */
+	size_t nitems;
 };
+
+static void array_clear(struct value *v)
+{
+	for (size_t i = 0; i < v->nitems; i++)
+		free(v->items[i]);
+	free(v->items);
+	v->items = NULL;
+	v->nitems = 0;
+}
+
+static void array_set(struct value *v, size_t index, const char *item)
+{
+	if (index >= v->nitems) {
+		v->items = xreallocarray(v->items, index + 1, sizeof *v->items);
+		memset(v->items + v->nitems, 0, (index + 1 - v->nitems) * sizeof *v->items);
+		v->nitems = index + 1;
+	}
+	free(v->items[index]);
+	v->items[index] = xstrdup(item);
+}
+
+/* TEXT's words (split at spaces and commas) after the last element. */
+static void array_append(struct value *v, const char *text)
+{
+	while (*text != '\0') {
+		size_t n = strcspn(text, " ,");
+
+		if (n != 0) {
+			char *word = xstrndup(text, n);
+
+			array_set(v, v->nitems, word);
+			free(word);
+		}
+		text += n;
+		if (*text != '\0')
+			text++;
+	}
+}
 
 struct options {
 	struct options *parent;
@@ -200,6 +291,7 @@ void options_free(struct options *oo)
 	for (size_t i = 0; i < oo->nvalues; i++) {
 		free(oo->values[i].name);
 		free(oo->values[i].str);
+		array_clear(&oo->values[i]);
 	}
 	free(oo->values);
 	free(oo);
@@ -242,6 +334,8 @@ static struct value *get_local(struct options *oo, const char *name,
 	v->entry = e;
 	v->str = NULL;
 	v->num = 0;
+	v->items = NULL;
+	v->nitems = 0;
 	return v;
 }
 
@@ -251,6 +345,7 @@ static void remove_local(struct options *oo, struct value *v)
 
 	free(v->name);
 	free(v->str);
+	array_clear(v);
 	memmove(&oo->values[i], &oo->values[i + 1], (oo->nvalues - i - 1) * sizeof *v);
 	oo->nvalues--;
 }
@@ -261,8 +356,11 @@ static void set_default(struct options *oo, const struct options_entry *e)
 
 	free(v->str);
 	v->str = NULL;
+	array_clear(v);
 	if (e->type == OPTION_STRING || e->type == OPTION_STYLE)
 		v->str = xstrdup(e->default_string);
+	else if (e->type == OPTION_ARRAY)
+		array_append(v, e->default_string);
 	else
 		v->num = e->default_number;
 }
@@ -287,6 +385,21 @@ long long options_get_number(const struct options *oo, const char *name)
 	const struct value *v = find_chain(oo, name);
 
 	return v != NULL ? v->num : 0;
+}
+
+const char **options_get_array(const struct options *oo, const char *name)
+{
+	const struct value *v = find_chain(oo, name);
+	const char **list;
+	size_t n = 0;
+
+	list = xcalloc((v != NULL ? v->nitems : 0) + 1, sizeof *list);
+	for (size_t i = 0; v != NULL && i < v->nitems; i++) {
+		if (v->items[i] != NULL)
+			list[n++] = v->items[i];
+	}
+	list[n] = NULL;
+	return list;
 }
 
 int options_is_local(const struct options *oo, const char *name)
@@ -482,9 +595,10 @@ int options_set(struct options *oo, const char *name, const char *value, int app
     int only_if_unset, char **cause)
 {
 	const struct options_entry *e = NULL;
-	const char *why;
+	const char *why, *given = name;
 	struct value *v;
 	long long n = 0;
+	long index = -1;
 	int64_t colour;
 
 	*cause = NULL;
@@ -500,10 +614,30 @@ int options_set(struct options *oo, const char *name, const char *value, int app
 			return -1;
 		}
 		name = e->name;
+		index = name_index(given);
+	}
+	if (index >= 0 && e->type != OPTION_ARRAY) {
+		*cause = xasprintf("not an array: %s", given);
+		return -1;
 	}
 	if (only_if_unset && find_local(oo, name) != NULL) {
 		*cause = xasprintf("already set: %s", name);
 		return -1;
+	}
+	if (e != NULL && e->type == OPTION_ARRAY) {
+		if (value == NULL) {
+			*cause = xstrdup("empty value");
+			return -1;
+		}
+		v = get_local(oo, name, e);
+		if (index >= 0) {
+			array_set(v, (size_t)index, value);
+			return 0;
+		}
+		if (!append)
+			array_clear(v);
+		array_append(v, value);
+		return 0;
 	}
 	if (e == NULL || e->type == OPTION_STRING || e->type == OPTION_STYLE) {
 		if (value == NULL) {
@@ -591,6 +725,8 @@ int options_set(struct options *oo, const char *name, const char *value, int app
 		}
 		n = colour;
 		break;
+	default:
+		break;
 	}
 	v = get_local(oo, name, e);
 	v->num = n;
@@ -600,8 +736,9 @@ int options_set(struct options *oo, const char *name, const char *value, int app
 int options_unset(struct options *oo, const char *name, char **cause)
 {
 	const struct options_entry *e = NULL;
-	const char *why;
+	const char *why, *given = name;
 	struct value *v;
+	long index = -1;
 
 	*cause = NULL;
 	if (*name != '@') {
@@ -611,8 +748,21 @@ int options_unset(struct options *oo, const char *name, char **cause)
 			return -1;
 		}
 		name = e->name;
+		index = name_index(given);
 	}
 	v = find_local(oo, name);
+	if (index >= 0) {
+		if (e->type != OPTION_ARRAY) {
+			*cause = xasprintf("not an array: %s", given);
+			return -1;
+		}
+		/* One element goes; the others keep their indexes. */
+		if (v != NULL && (size_t)index < v->nitems) {
+			free(v->items[index]);
+			v->items[index] = NULL;
+		}
+		return 0;
+	}
 	if (oo->parent == NULL && e != NULL) {
 		if (v != NULL)
 			set_default(oo, e);
@@ -643,6 +793,19 @@ static char *value_string(const struct value *v)
 		return xstrdup(key_string_lookup_key((uint64_t)v->num, buf));
 	case OPTION_COLOUR:
 		return xstrdup(options_colour_name(v->num, buf, sizeof buf));
+	case OPTION_ARRAY: {
+		struct buf b;
+
+		buf_init(&b);
+		for (size_t i = 0; i < v->nitems; i++) {
+			if (v->items[i] != NULL)
+				buf_add_printf(&b, "%s%s", b.len != 0 ? " " : "", v->items[i]);
+		}
+		buf_add_u8(&b, '\0');
+		return (char *)b.data;
+	}
+	default:
+		break;
 	}
 	return xstrdup("");
 }
@@ -654,10 +817,49 @@ char *options_to_string(const struct options *oo, const char *name)
 	return v != NULL ? value_string(v) : NULL;
 }
 
+/* Element INDEX of an array, "" if it has none, as show-options prints
+ * it: NAME[INDEX] VALUE (quoted), or the value alone. */
+static char *show_element(const struct value *v, size_t index, int inherited, int flags)
+{
+	const char *item = index < v->nitems && v->items[index] != NULL ? v->items[index] : "";
+	char *q, *line;
+
+	if (flags & OPTIONS_SHOW_VALUE_ONLY)
+		return xstrdup(item);
+	q = cmd_parse_quote(item);
+	line = xasprintf("%s[%zu]%s %s", v->name, index, inherited ? "*" : "", q);
+	free(q);
+	return line;
+}
+
+/* An array: one line per element; its name alone when it is empty. */
+static char *show_array(const struct value *v, int inherited, int flags)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < v->nitems; i++) {
+		char *line;
+
+		if (v->items[i] == NULL)
+			continue;
+		line = show_element(v, i, inherited, flags);
+		buf_add_printf(&b, "%s%s", b.len != 0 ? "\n" : "", line);
+		free(line);
+	}
+	if (b.len == 0 && !(flags & OPTIONS_SHOW_VALUE_ONLY))
+		buf_add_printf(&b, "%s", v->name);
+	buf_add_u8(&b, '\0');
+	return (char *)b.data;
+}
+
 static char *show_line(const struct value *v, int inherited, int flags)
 {
-	char *s = value_string(v), *q, *line;
+	char *s, *q, *line;
 
+	if (v->entry != NULL && v->entry->type == OPTION_ARRAY)
+		return show_array(v, inherited, flags);
+	s = value_string(v);
 	if (flags & OPTIONS_SHOW_VALUE_ONLY)
 		return s;
 	/* tmux quotes only string values: "#ff00aa" stays bare. */
@@ -675,6 +877,7 @@ char *options_show_one(const struct options *oo, const char *name, int flags, ch
 {
 	const struct value *v;
 	const char *why;
+	long index = -1;
 
 	*cause = NULL;
 	if (*name != '@') {
@@ -683,15 +886,19 @@ char *options_show_one(const struct options *oo, const char *name, int flags, ch
 			*cause = xstrdup(why);
 			return NULL;
 		}
+		/* An index on another type is ignored, as tmux does. */
+		if (e->type == OPTION_ARRAY)
+			index = name_index(name);
 		name = e->name;
 	}
 	v = find_local(oo, name);
 	if (v != NULL)
-		return show_line(v, 0, flags);
+		return index >= 0 ? show_element(v, (size_t)index, 0, flags) : show_line(v, 0, flags);
 	if (flags & OPTIONS_SHOW_INHERITED) {
 		v = find_chain(oo, name);
 		if (v != NULL)
-			return show_line(v, 1, flags);
+			return index >= 0 ? show_element(v, (size_t)index, 1, flags) :
+			    show_line(v, 1, flags);
 	}
 	if (*name == '@')
 		*cause = xasprintf("invalid option: %s", name);

@@ -68,3 +68,40 @@ int socket_path_resolve(const char *name, char *out, size_t outsize, char *err, 
 	}
 	return 0;
 }
+
+int socket_path_absolute(const char *path, char *out, size_t outsize, char *err,
+    size_t errsize)
+{
+	char cwd[4096];
+	int n;
+
+	if (path[0] == '/') {
+		n = snprintf(out, outsize, "%s", path);
+	} else {
+		if (getcwd(cwd, sizeof cwd) == NULL) {
+			snprintf(err, errsize, "can't find the current directory for %s: %s", path,
+				 strerror(errno));
+			return -1;
+		}
+		n = snprintf(out, outsize, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", path);
+	}
+	if (n < 0 || (size_t)n >= outsize) {
+		snprintf(err, errsize, "path %s too long", path);
+		return -1;
+	}
+	return 0;
+}
+
+int socket_path_from_env(const char *value, char *out, size_t outsize)
+{
+	size_t n;
+
+	if (value == NULL)
+		return -1;
+	n = strcspn(value, ",");
+	if (n == 0 || n >= outsize)
+		return -1;
+	memcpy(out, value, n);
+	out[n] = '\0';
+	return 0;
+}

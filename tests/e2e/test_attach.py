@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -680,6 +681,248 @@ def case_detach():
     expect(rmux("has-session", "-t", session, check=False).returncode == 0, "session gone")
 
 
+def case_relative_socket():
+    """-S and -f with relative paths (the daemon leaves for "/" before it
+    binds and reads its config): the socket is made where the command line
+    ran, and later commands from another directory reach it by either
+    path."""
+    sub = os.path.join(TMP, "sub")
+    os.mkdir(sub, 0o700)
+    with open(os.path.join(TMP, "rel.conf"), "w") as f:
+        f.write("set -g @from-conf yes\n")
+
+    def at(cwd, *args, check=True):
+        p = subprocess.run([RMUX] + list(args), env=ENV, cwd=cwd, capture_output=True,
+                           text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise AssertionError("rmux %s in %s failed (%d): %s" % (args, cwd, p.returncode,
+                                                                  p.stderr))
+        return p
+    try:
+        at(TMP, "-S", "sub/sock", "-f", "rel.conf", "new-session", "-d", "-s", "rel", "cat")
+        sock = os.path.join(sub, "sock")
+        expect(stat.S_ISSOCK(os.stat(sock).st_mode), "no socket at %s" % sock)
+        expect(at(sub, "-S", "sock", "ls", "-F", "#{session_name}").stdout == "rel\n",
+               "ls from the socket's directory")
+        expect(at("/", "-S", sock, "show", "-gv", "@from-conf").stdout == "yes\n",
+               "relative config not read")
+        # The server knows itself by the absolute path (its panes' $RMUX).
+        rmux_var = at(TMP, "-S", "sub/sock", "display-message", "-p", "-t", "rel",
+                      "#{socket_path}").stdout.strip()
+        expect(rmux_var == sock, "socket_path %r" % rmux_var)
+    finally:
+        at(TMP, "-S", "sub/sock", "kill-server", check=False)
+
+
+def run_in_pane(session, script, limit=30):
+    """Run the shell SCRIPT in a new window of SESSION (its pane has the
+    server's $RMUX and $RMUX_PANE, and a terminal on stdin and stdout);
+    returns what it wrote to $OUT."""
+    path = os.path.join(TMP, "in-pane.sh")
+    out = os.path.join(TMP, "in-pane.out")
+    done = os.path.join(TMP, "in-pane.done")
+    for f in (out, done):
+        if os.path.exists(f):
+            os.unlink(f)
+    with open(path, "w") as f:
+        f.write(script)
+    rmux("new-window", "-d", "-t", session, "OUT=%s sh %s; touch %s; exec cat" %
+         (out, path, done))
+    wait_for("script in pane", lambda: os.path.exists(done), limit=limit)
+    return open(out).read()
+
+
+def case_nested():
+    """Inside a pane, `rmux COMMAND` reaches the pane's own server ($RMUX)
+    without -L; attaching there again is refused with tmux's message
+    unless the attach is detached (-d); -L names another server, which
+    does not see the pane's $RMUX_PANE."""
+    rmux("new-session", "-d", "-s", "host", "cat")
+    other = NAME + "o"
+    # The attaching forms keep the pane's terminal as stdout: only their
+    # messages go to $OUT.
+    script = (
+        "exec 2>>$OUT\n"
+        "echo RMUX=$RMUX >>$OUT\n"
+        "{R} ls -F '#{{session_name}}' >>$OUT; echo ls=$? >>$OUT\n"
+        "{R} display-message -p 'cur=#{{pane_id}}' >>$OUT\n"
+        "echo pane=$RMUX_PANE >>$OUT\n"
+        "{R} new -s inner; echo new=$? >>$OUT\n"
+        "{R} attach -t host; echo attach=$? >>$OUT\n"
+        "{R}; echo bare=$? >>$OUT\n"
+        "{R} new -d -s detached; echo newd=$? >>$OUT\n"
+        "{R} -L {O} -f /dev/null new -d -s elsewhere; echo other=$? >>$OUT\n"
+        "{R} -L {O} split-window -d -t elsewhere\n"
+        "{R} -L {O} display-message -p 'there=#{{pane_id}}' >>$OUT\n"
+        "{R} -L {O} kill-server\n"
+    ).format(R=RMUX, O=other)
+    out = run_in_pane("host", script)
+    lines = out.splitlines()
+    sock = os.path.join(TMP, "rmux-%d" % os.getuid(), NAME)
+    expect(any(l.startswith("RMUX=%s," % sock) for l in lines), "pane's $RMUX: %r" % lines)
+    expect("host" in lines and "ls=0" in lines, "ls without -L inside a pane: %r" % lines)
+    pane = [l[len("pane="):] for l in lines if l.startswith("pane=")][0]
+    expect("cur=%s" % pane in lines, "current pane not the caller's: %r" % lines)
+    msg = "rmux: sessions should be nested with care, unset $RMUX to force"
+    for what in ("new", "attach", "bare"):
+        i = lines.index("%s=1" % what)
+        expect(lines[i - 1] == msg, "%s inside a pane: %r" % (what, lines[i - 1]))
+    expect("newd=0" in lines and "other=0" in lines, "detached new refused: %r" % lines)
+    # The other server has panes %0 (active) and %1: the caller's id (%1
+    # here) means nothing there, so its current pane is its own active one.
+    expect(pane == "%1" and "there=%0" in lines, "other server's current pane: %r" % lines)
+    names = rmux("ls", "-F", "#{session_name}").stdout.split()
+    expect(sorted(names) == ["detached", "host"], "sessions: %r" % names)
+
+
+def case_new_attach():
+    """`rmux new -s NAME` attaches the new session as tmux does; -A
+    attaches an existing one; without a terminal nothing is created."""
+    p = subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null", "new", "-s", "nott"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, env=ENV,
+                       timeout=60)
+    expect(p.returncode == 1 and p.stderr == "rmux: open terminal failed: not a terminal\n",
+           "no terminal: %d %r" % (p.returncode, p.stderr))
+    expect(rmux("has-session", "-t", "nott", check=False).returncode == 1,
+           "session made without a terminal")
+    start_outer()
+    type_line(client_cmd("new", "-s", "fresh", "-n", "first"))
+    wait_for("attached", attached_ok)
+    wait_for("status line", lambda: screen()[H - 1].startswith("[fresh] 0:first"))
+    wait_for("screen = server", lambda: shows_pane("fresh:0.0"))
+    detach_check("fresh")
+    type_line(client_cmd("new", "-s", "fresh"))
+    wait_for("duplicate refused", lambda: any(l.startswith("duplicate session: fresh")
+                                              for l in screen()))
+    wait_for("exit 1", lambda: any(l.startswith("EXIT=1") for l in screen()))
+    outer("send-keys", "clear", "Enter")
+    rmux("send-keys", "-t", "fresh", "echo kept-$((6*7))", "Enter")
+    type_line(client_cmd("new", "-A", "-s", "fresh"))
+    wait_for("attached to the existing one", attached_ok)
+    wait_for("its output", lambda: any(l.startswith("kept-42") for l in screen()))
+    # From a second terminal, -A -D takes the session over: the first
+    # client is detached.
+    start_outer("B")
+    type_line(client_cmd("new", "-AD", "-s", "fresh"), "B")
+    wait_for("B attached", lambda: attached_ok("B"))
+    detach_check("fresh", keys=None, target="0:")  # the first outer session
+    wait_for("one client", lambda: len(rmux("list-clients").stdout.splitlines()) == 1)
+    detach_check("fresh", target="B")
+    # Detached, -A makes nothing new and names the existing session.
+    p = rmux("new", "-d", "-A", "-s", "fresh", "-P", "-F", "#{session_name}")
+    expect(p.stdout == "fresh\n", "new -dA: %r" % p.stdout)
+    names = rmux("ls", "-F", "#{session_name}").stdout.split()
+    expect(names == ["fresh"], "sessions: %r" % names)
+
+
+def tmux_too(tname, *args):
+    p = subprocess.run(["tmux", "-L", tname, "-f", "/dev/null"] + list(args), env=ENV,
+                       capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def case_list_filter():
+    """-f FILTER of list-sessions, list-windows and list-panes: rows whose
+    filter expands to "" or "0" are left out, as tmux 3.3a does."""
+    tname = "rmuxf%d" % os.getpid()
+    setup = [["new-session", "-d", "-s", "a", "-n", "one", "-x", "80", "-y", "24", "cat"],
+             ["new-session", "-d", "-s", "b", "-n", "one", "-x", "80", "-y", "24", "cat"],
+             ["new-window", "-t", "b", "-n", "two", "cat"],
+             ["split-window", "-t", "b:two", "cat"],
+             ["new-window", "-d", "-t", "b", "-n", "three", "cat"]]
+    checks = [["ls", "-F", "#{session_name}", "-f", "#{==:#{session_name},b}"],
+              ["ls", "-F", "#{session_name}", "-f", "0"],
+              ["ls", "-F", "#{session_name}", "-f", ""],
+              ["ls", "-F", "#{session_name}", "-f", "#{session_windows}"],
+              ["lsw", "-t", "b", "-F", "#{window_name}", "-f", "#{window_active}"],
+              ["lsw", "-a", "-F", "#{session_name}:#{window_name}", "-f",
+               "#{!=:#{window_name},two}"],
+              ["lsp", "-t", "b:two", "-F", "#{pane_index}", "-f", "#{pane_active}"],
+              ["lsp", "-s", "-t", "b", "-F", "#{window_name}.#{pane_index}", "-f",
+               "#{?pane_active,0,1}"],
+              ["lsp", "-a", "-F", "#{pane_index}", "-f", "#{m:*o*,#{window_name}}"]]
+    try:
+        for args in setup:
+            rmux(*args)
+            code, _, err = tmux_too(tname, *args)
+            expect(code == 0, "tmux %r: %s" % (args, err))
+        for args in checks:
+            p = rmux(*args, check=False)
+            ours = (p.returncode, p.stdout, p.stderr)
+            theirs = tmux_too(tname, *args)
+            expect(ours == theirs, "%r: rmux %r tmux %r" % (args, ours, theirs))
+            expect(p.returncode == 0, "%r failed" % args)
+        # The filter did filter: fewer rows than without it.
+        every = rmux("lsw", "-a", "-F", "#{window_name}").stdout.splitlines()
+        some = rmux("lsw", "-a", "-F", "#{window_name}", "-f", "#{window_active}").stdout
+        expect(len(some.splitlines()) == 2 and len(every) == 4, "lsw -f: %r" % some)
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True, env=ENV)
+
+
+def case_update_environment():
+    """update-environment is a session array option as in tmux 3.3a: shown
+    one element per line, set, appended to, one index set or removed, and
+    new sessions take the command line's variables it names."""
+    tname = "rmuxu%d" % os.getpid()
+    client = dict(ENV, DISPLAY=":5", FOO_ONE="1", FOO_TWO="2", BAR="b", XAUTHORITY="/x")
+    client.pop("SSH_AUTH_SOCK", None)
+    script = [["show", "-g", "update-environment"],
+              ["set", "-g", "update-environment", "FOO_* BAR,DISPLAY"],
+              ["show", "-g", "update-environment"],
+              ["set", "-ga", "update-environment", "SSH_AUTH_SOCK"],
+              ["set", "-g", "update-environment[7]", "XAUTHORITY"],
+              ["set", "-gu", "update-environment[2]"],
+              ["show", "-g", "update-environment"],
+              ["show", "-gv", "update-environment"],
+              ["show", "-g", "update-environment[7]"],
+              ["set", "-g", "update-environment"],
+              ["set", "-g", "status[1]", "on"],
+              ["set", "-g", "update-environment[x]", "v"]]
+
+    def both(*args):
+        p = subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null"] + list(args), env=client,
+                           capture_output=True, text=True, timeout=60)
+        t = subprocess.run(["tmux", "-L", tname, "-f", "/dev/null"] + list(args), env=client,
+                           capture_output=True, text=True, timeout=60)
+        return (p.returncode, p.stdout, p.stderr), (t.returncode, t.stdout, t.stderr)
+    try:
+        both("new-session", "-d", "-s", "first", "cat")
+        for args in script:
+            ours, theirs = both(*args)
+            expect(ours == theirs, "%r: rmux %r tmux %r" % (args, ours, theirs))
+        both("new-session", "-d", "-s", "second", "cat")
+        ours, theirs = both("show-environment", "-t", "second")
+        expect(ours == theirs, "session environment: rmux %r tmux %r" % (ours, theirs))
+        # One variable per pattern (the first by name), as tmux 3.3a.
+        expect("FOO_ONE=1\n" in ours[1] and "FOO_TWO" not in ours[1] and
+               "DISPLAY" not in ours[1] and
+               "XAUTHORITY=/x" in ours[1] and "-SSH_AUTH_SOCK" in ours[1],
+               "second session's environment: %r" % ours[1])
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True, env=ENV)
+
+
+def case_attach_environment():
+    """Attaching (the bootstrap every attach runs) copies the client's
+    update-environment variables into the session, as tmux's attach-session
+    does; a session the bootstrap creates has them from its first pane on.
+    Needs the bootstrap to call environ_update_options (src/server/
+    cmd_link.c)."""
+    quiet = dict(ENV, DISPLAY=":1")
+    quiet.pop("SSH_AUTH_SOCK", None)
+    rmux("new-session", "-d", "-s", "one", "cat", env=quiet)
+    expect("DISPLAY=:1\n" in rmux("show-environment", "-t", "one").stdout, "new-session")
+    rmux("bootstrap", "-t", "one", env=dict(quiet, DISPLAY=":9"))
+    out = rmux("show-environment", "-t", "one").stdout
+    expect("DISPLAY=:9\n" in out and "-SSH_AUTH_SOCK\n" in out, "after attach: %r" % out)
+    rmux("bootstrap", "-t", "two", env=dict(quiet, DISPLAY=":4"))
+    expect("DISPLAY=:4\n" in rmux("show-environment", "-t", "two").stdout, "new by attach")
+    rmux("send-keys", "-t", "two", "echo D=$DISPLAY", "Enter")
+    wait_for("first pane's DISPLAY", lambda: "D=:4" in rmux("capture-pane", "-p", "-t",
+                                                            "two").stdout)
+
+
 CASES = {
     "local": case_local,
     "reattach": case_reattach,
@@ -694,6 +937,12 @@ CASES = {
     "kill9": case_kill9,
     "two_clients": case_two_clients,
     "detach": case_detach,
+    "relative_socket": case_relative_socket,
+    "nested": case_nested,
+    "new_attach": case_new_attach,
+    "list_filter": case_list_filter,
+    "update_environment": case_update_environment,
+    "attach_environment": case_attach_environment,
 }
 
 

@@ -112,7 +112,8 @@ def server_options(e):
     names = set()
     for flag in ('-s', '-g', '-gw'):
         for line in e.run('show-options', flag).splitlines():
-            names.add(line.split()[0])
+            # An array option shows one line per element, NAME[I].
+            names.add(re.sub(r'\[\d+\]$', '', line.split()[0]))
     return names
 
 
@@ -344,11 +345,17 @@ def case_man(e):
     # Every option with its type line and its default as show-options
     # prints it (default-shell follows $SHELL).
     for flag in ('-s', '-g', '-gw'):
+        seen = set()
         for name in e.run('show-options', flag).split('\n'):
             if not name:
                 continue
-            name = name.split()[0]
-            value = e.run('show-options', flag, name).rstrip('\n').split(' ', 1)[1]
+            # An array's default is its first element (NAME[0]).
+            element = name.split()[0]
+            name = re.sub(r'\[\d+\]$', '', element)
+            if name in seen:
+                continue
+            seen.add(name)
+            value = e.run('show-options', flag, element).rstrip('\n').split(' ', 1)[1]
             # A short tag shares its line with the text that follows.
             m = re.search(r'\n {7}%s(?:\n {14}| +)([^\n]*)' % re.escape(name), page)
             if m is None:

@@ -14,6 +14,7 @@ them.
 Usage: test_predict.py RMUX CASE RELAY. The harness (outer tmux, relay,
 cleanup, sanitizer reports) is test_attach.py's."""
 import os
+import signal
 import sys
 import time
 
@@ -24,12 +25,12 @@ DELAY = 150           # ms each way through the relay
 RTT = 2 * DELAY / 1000.0
 
 
-def connect(session, *flags):
-    """The client on SESSION through the relay (300 ms round trip), with
+def connect(session, *flags, delay=DELAY):
+    """The client on SESSION through the relay (DELAY ms each way), with
     FLAGS before the address; waits for the shell prompt."""
     line = ta.rmux("bootstrap", "-t", session).stdout.strip().split()
     ta.expect(line[:2] == ["RMUX", "CONNECT"], "bootstrap said %r" % line)
-    relay, port = ta.start_relay(int(line[2]), "--delay", str(DELAY))
+    relay, port = ta.start_relay(int(line[2]), "--delay", str(delay))
     keyfile = os.path.join(ta.TMP, "key")
     with open(keyfile, "w") as f:
         f.write(line[3])
@@ -279,41 +280,127 @@ def case_vim():
         relay.wait(timeout=10)
 
 
+def never_shown_early(target):
+    """Words typed after `echo ` appear only once the daemon has them: each
+    sample of the outer screen is followed by a capture of the daemon,
+    which must already hold whatever the outer screen showed."""
+    quiet_prompt(target)
+    warm_up(target, "echo ")
+    for word in ("never", "shown"):
+        t0 = time.monotonic()
+        ta.outer("send-keys", "-l", word)
+        shown = None
+        while time.monotonic() < t0 + 3 * RTT + 5:
+            rows = ta.screen()
+            srv = server_text(target)
+            y = [r[2:] for r in rows if r[:2] in ("$ ", "# ") and r[2:].startswith("echo")]
+            if y and word[0] in y[0][len("echo "):]:
+                got = y[0][len("echo "):].rstrip()
+                ta.expect(got in srv, "%r shown before the daemon had it" % got)
+                if got.endswith(word):
+                    shown = time.monotonic() - t0
+                    break
+        ta.expect(shown is not None, "the echo never came")
+        # Echo needs the round trip (less the sampling's own slack).
+        ta.expect(shown > 0.8 * RTT, "echo after %.0f ms, under a round trip" %
+                  (shown * 1000))
+        ta.outer("send-keys", "-l", " ")
+    ta.wait_for("screen = server", lambda: ta.shows_pane(target), limit=10)
+
+
 def case_never():
     """With `--predict never` nothing typed appears before the daemon has
-    applied it: each sample of the outer screen is followed by a capture of
-    the daemon, which must already hold whatever the outer screen showed."""
+    applied it."""
     new_session("pn")
     relay = connect("pn", "--predict", "never")
     try:
         target = "pn:0.0"
-        quiet_prompt(target)
-        warm_up(target, "echo ")
-        for word in ("never", "shown"):
-            t0 = time.monotonic()
-            ta.outer("send-keys", "-l", word)
-            shown = None
-            while time.monotonic() < t0 + 3 * RTT + 5:
-                rows = ta.screen()
-                srv = server_text(target)
-                y = [r[2:] for r in rows if r[:2] in ("$ ", "# ") and r[2:].startswith("echo")]
-                if y and word[0] in y[0][len("echo "):]:
-                    got = y[0][len("echo "):].rstrip()
-                    ta.expect(got in srv, "%r shown before the daemon had it" % got)
-                    if got.endswith(word):
-                        shown = time.monotonic() - t0
-                        break
-            ta.expect(shown is not None, "the echo never came")
-            # Echo needs the round trip (less the sampling's own slack).
-            ta.expect(shown > 0.8 * RTT, "echo after %.0f ms, under a round trip" %
-                      (shown * 1000))
-            ta.outer("send-keys", "-l", " ")
-        ta.wait_for("screen = server", lambda: ta.shows_pane(target), limit=10)
+        never_shown_early(target)
         # A bad policy is refused before anything starts.
         p = ta.run_tty([ta.RMUX, "connect", "--predict", "sometimes", "127.0.0.1", "9"])
         ta.expect(p.returncode == 1 and "--predict" in p.stderr, "bad --predict: %r" % p.stderr)
         ta.detach_check("pn")
     finally:
+        relay.terminate()
+        relay.wait(timeout=10)
+
+
+def case_session_never():
+    """The session option `predict never` (no --predict, no $RMUX_PREDICT)
+    reaches the client: nothing typed appears before the daemon has it."""
+    new_session("ps")
+    ta.rmux("set-option", "-g", "predict", "never")
+    relay = connect("ps")
+    try:
+        never_shown_early("ps:0.0")
+        ta.detach_check("ps")
+    finally:
+        relay.terminate()
+        relay.wait(timeout=10)
+
+
+def stalled_typing(relay, target, text, line, limit):
+    """With the relay stopped (nothing reaches the daemon) type TEXT and
+    sample the outer screen until it shows LINE or LIMIT seconds pass; then
+    let the relay go on. Returns the escaped rows of the first screen that
+    showed it and the time it took, or (None, None)."""
+    relay.send_signal(signal.SIGSTOP)
+    try:
+        t0 = time.monotonic()
+        ta.outer("send-keys", "-l", text)
+        while time.monotonic() < t0 + limit:
+            esc = ta.outer("capture-pane", "-p", "-e").split("\n")
+            if any(line in r for r in ta.screen()):
+                took = time.monotonic() - t0
+                ta.expect(line not in server_text(target), "the daemon had it through a "
+                          "stopped relay")
+                return esc, took
+            time.sleep(0.01)
+        return None, None
+    finally:
+        relay.send_signal(signal.SIGCONT)
+
+
+def case_session_always():
+    """`set -g predict always` at a 10 ms round trip: typed text is drawn
+    before the daemon has it (the relay is stopped meanwhile) and not
+    underlined (the link is fast). Adaptive would draw it too, but only
+    once the echo is PREDICT_GLITCH_MS (250 ms) late, so the text must show
+    sooner (the time measured includes sampling, so it can only err long);
+    only the first stall counts, as a late echo leaves adaptive showing.
+    Switching the option to never on the server takes effect in the
+    running client."""
+    new_session("pa")
+    ta.rmux("set-option", "-g", "predict", "always")
+    relay = connect("pa", delay=5)
+    try:
+        target = "pa:0.0"
+        quiet_prompt(target)
+        warm_up(target, "echo ")
+        typed = "seen"
+        esc, took = stalled_typing(relay, target, typed, "echo " + typed, 3.0)
+        ta.expect(esc is not None, "no prediction with predict always")
+        print("prediction drawn after %.0f ms" % (took * 1000))
+        ta.expect(took < 0.25, "drawn no sooner than a late echo would be (%.0f ms)" %
+                  (took * 1000))
+        ta.expect(not any("\x1b[4m" in r and typed in r for r in esc),
+                  "predictions underlined at a fast link: %r" % [r for r in esc if typed in r])
+        ta.wait_for("daemon applied", lambda: "echo " + typed in server_text(target))
+        ta.wait_for("screen = server", lambda: ta.shows_pane(target), limit=10)
+        # The next view carries the new option: wait for one (an echo).
+        ta.rmux("set-option", "-g", "predict", "never")
+        ta.outer("send-keys", "-l", " and")
+        ta.wait_for("word applied", lambda: "echo %s and" % typed in server_text(target))
+        ta.wait_for("screen = server", lambda: ta.shows_pane(target), limit=10)
+        time.sleep(0.5)
+        esc, _ = stalled_typing(relay, target, " gone", "echo %s and g" % typed, 1.5)
+        ta.expect(esc is None, "a prediction drawn after set -g predict never")
+        ta.wait_for("echo after the stall", lambda: any("echo %s and gone" % typed in r
+                                                        for r in ta.screen()))
+        ta.wait_for("screen = server", lambda: ta.shows_pane(target), limit=10)
+        ta.detach_check("pa")
+    finally:
+        relay.send_signal(signal.SIGCONT)
         relay.terminate()
         relay.wait(timeout=10)
 
@@ -324,6 +411,8 @@ CASES = {
     "mispredict": case_mispredict,
     "vim": case_vim,
     "never": case_never,
+    "session_never": case_session_never,
+    "session_always": case_session_always,
 }
 
 

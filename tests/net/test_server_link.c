@@ -41,6 +41,8 @@
 #include "net/udp.h"
 #include "net/view.h"
 
+#include "link_client.h"
+
 #define WAIT_MS 30000 /* bound on any convergence */
 
 static const char *rmux_path;
@@ -56,42 +58,14 @@ static int rmux(struct buf *out, ...)
 {
 	const char *argv[32];
 	va_list ap;
-	int n = 0, pipefd[2], status;
-	pid_t pid;
-	char chunk[4096];
-	ssize_t got;
+	int n = 0;
 
-	argv[n++] = rmux_path;
-	argv[n++] = "-f";
-	argv[n++] = "/dev/null";
-	argv[n++] = "-L";
-	argv[n++] = sockname;
 	va_start(ap, out);
 	while (n < 31 && (argv[n] = va_arg(ap, const char *)) != NULL)
 		n++;
 	va_end(ap);
 	argv[n] = NULL;
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execv(rmux_path, (char *const *)argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while ((got = read(pipefd[0], chunk, sizeof chunk)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		assert_true(got > 0);
-		if (out != NULL)
-			buf_add(out, chunk, (size_t)got);
-	}
-	close(pipefd[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return link_rmux(rmux_path, sockname, 0, out, argv);
 }
 
 /* The output of a command (up to eight words, NULL-terminated) as a
@@ -121,9 +95,7 @@ static char *rmux_text(const char *first, ...)
 /* ---- the test client ---- */
 
 struct client {
-	int fd;
-	struct transport *t;
-	struct udp_addr server;
+	struct link_client lc;
 	uint8_t last[2048]; /* a datagram it sent, for forgeries */
 	size_t lastlen;
 	/* The last CLIENT_SENT datagrams it sent, for replays. */
@@ -138,12 +110,7 @@ struct client {
 static void client_open(struct client *c, const char *session, const unsigned *via)
 {
 	struct buf out;
-	uint8_t key[CRYPTO_KEY_LEN];
-	struct view *v = view_create();
-	struct input_stream *in = input_stream_create();
-	struct udp_addr loop;
-	char keytext[64], *line;
-	unsigned port;
+	char *line;
 
 	memset(c, 0, sizeof *c);
 	buf_init(&out);
@@ -153,42 +120,44 @@ static void client_open(struct client *c, const char *session, const unsigned *v
 	/* Exactly one line. */
 	assert_non_null(strchr(line, '\n'));
 	assert_string_equal(strchr(line, '\n'), "\n");
-	assert_int_equal(sscanf(line, "RMUX CONNECT %u %63s", &port, keytext), 2);
-	assert_int_equal(crypto_key_decode(keytext, strlen(keytext), key), 0);
+	assert_int_equal(link_client_open(&c->lc, line, via != NULL ? *via : 0, NULL), 0);
 	buf_free(&out);
-
-	assert_int_equal(udp_addr_parse("127.0.0.1:0", &loop), 0);
-	c->fd = udp_bind(&loop, 0, 0, NULL);
-	assert_true(c->fd >= 0);
-	c->server = loop;
-	udp_addr_set_port(&c->server, via != NULL ? *via : port);
-	c->t = transport_create(TRANSPORT_CLIENT, key, crypto_key_id(key), &input_stream_ops, in,
-	    &view_ops, v, time_now_ms());
-	transport_set_peer(c->t, &c->server);
-	view_free(v);
-	input_stream_free(in);
 }
 
 static void client_close(struct client *c)
 {
-	transport_free(c->t);
-	close(c->fd);
+	link_client_close(&c->lc);
 }
 
 static struct input_stream *client_input(struct client *c)
 {
-	return transport_current_state(c->t);
+	return link_client_input(&c->lc);
 }
 
 static void client_type(struct client *c, const char *text)
 {
-	for (; *text != '\0'; text++)
-		assert_int_equal(input_stream_add_key(client_input(c), (uint8_t)*text), 0);
+	assert_int_equal(link_client_type(&c->lc, text), 0);
 }
 
 static const struct view *client_view(struct client *c)
 {
-	return transport_remote_state(c->t);
+	return link_client_view(&c->lc);
+}
+
+/* Keeps what the client sends, for forgeries and replays. */
+static void client_sent(void *arg, const uint8_t *data, size_t len)
+{
+	struct client *c = arg;
+
+	if (len <= sizeof c->last) {
+		memcpy(c->last, data, len);
+		c->lastlen = len;
+	}
+	if (len <= sizeof c->sent[0]) {
+		memcpy(c->sent[c->nsent % CLIENT_SENT], data, len);
+		c->sentlen[c->nsent % CLIENT_SENT] = len;
+		c->nsent++;
+	}
 }
 
 /* Run the client for up to MS: tick, send, receive; stop early once
@@ -198,64 +167,21 @@ static int client_run(struct client *c, uint64_t ms, int (*done)(struct client *
     const void *arg)
 {
 	uint64_t end = time_now_ms() + ms;
-	uint8_t pkt[65536];
 
 	for (;;) {
 		uint64_t now = time_now_ms(), next;
-		const uint8_t *data;
-		const struct udp_addr *peer;
-		struct udp_addr from;
-		struct pollfd pfd = { c->fd, POLLIN, 0 };
-		size_t len;
+		struct pollfd pfd = { c->lc.fd, POLLIN, 0 };
 		int wait;
-		ssize_t n;
 
 		if (done != NULL && done(c, arg))
 			return 1;
 		if (now >= end)
 			return 0;
-		next = transport_tick(c->t, now);
-		peer = transport_peer(c->t, now);
-		while (transport_pop(c->t, &data, &len)) {
-			if (len <= sizeof c->last) {
-				memcpy(c->last, data, len);
-				c->lastlen = len;
-			}
-			if (len <= sizeof c->sent[0]) {
-				memcpy(c->sent[c->nsent % CLIENT_SENT], data, len);
-				c->sentlen[c->nsent % CLIENT_SENT] = len;
-				c->nsent++;
-			}
-			if (peer != NULL)
-				(void)udp_send(c->fd, data, len, peer);
-		}
+		next = link_client_send(&c->lc, now, client_sent, c);
 		wait = (int)RMUX_MIN(RMUX_MIN(next > now ? next - now : 0, end - now), 20);
-		if (poll(&pfd, 1, wait) > 0) {
-			while ((n = udp_recv(c->fd, pkt, sizeof pkt, &from)) >= 0) {
-				if ((size_t)n <= sizeof pkt)
-					(void)transport_receive(c->t, pkt, (size_t)n, &from, time_now_ms());
-			}
-		}
+		if (poll(&pfd, 1, wait) > 0)
+			link_client_receive(&c->lc, NULL, NULL);
 	}
-}
-
-/* Row Y of pane P as text, trailing blanks cut. */
-static void row_text(const struct view_pane *p, unsigned y, char *out, size_t size)
-{
-	size_t n = 0;
-
-	for (unsigned x = 0; x < p->cols; x++) {
-		char t[CLUSTER_MAX_BYTES];
-		size_t l = view_row_text(p->line[y], x, t);
-
-		if (n + l + 1 > size)
-			break;
-		memcpy(out + n, t, l);
-		n += l;
-	}
-	while (n > 0 && out[n - 1] == ' ')
-		n--;
-	out[n] = '\0';
 }
 
 /* A row of the active pane reads exactly ARG. */
@@ -268,7 +194,7 @@ static int has_line(struct client *c, const void *arg)
 		if (v->pane[i].id != v->active_pane)
 			continue;
 		for (unsigned y = 0; y < v->pane[i].rows; y++) {
-			row_text(&v->pane[i], y, text, sizeof text);
+			link_row_text(&v->pane[i], y, text, sizeof text);
 			if (strcmp(text, arg) == 0)
 				return 1;
 		}
@@ -312,7 +238,7 @@ static void assert_view_is_capture(struct client *c, const char *target)
 
 		assert_non_null(nl);
 		*nl = '\0';
-		row_text(p, y, text, sizeof text);
+		link_row_text(p, y, text, sizeof text);
 		assert_string_equal(text, line);
 		line = nl + 1;
 	}
@@ -370,45 +296,12 @@ static void test_direct(void **state)
  * (NULL-terminated); its listening port in *PORT. */
 static pid_t start_relay(unsigned to_port, unsigned *port, const char *const *impair)
 {
-	char to[64], port_file[4200];
-	const char *argv[64];
-	size_t n = 0;
+	char port_file[4200];
 	pid_t pid;
-	FILE *f;
-	uint64_t deadline;
 
-	snprintf(to, sizeof to, "127.0.0.1:%u", to_port);
 	snprintf(port_file, sizeof port_file, "%s/relay-port", tmpdir);
-	unlink(port_file);
-	argv[n++] = relay_path;
-	argv[n++] = "--listen";
-	argv[n++] = "127.0.0.1:0";
-	argv[n++] = "--to";
-	argv[n++] = to;
-	argv[n++] = "--port-file";
-	argv[n++] = port_file;
-	for (; *impair != NULL && n < 63; impair++)
-		argv[n++] = *impair;
-	argv[n] = NULL;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		execv(relay_path, (char *const *)argv);
-		_exit(127);
-	}
-	deadline = time_now_ms() + 10000;
-	*port = 0;
-	while (*port == 0 && time_now_ms() < deadline) {
-		f = fopen(port_file, "r");
-		if (f != NULL) {
-			if (fscanf(f, "%u", port) != 1)
-				*port = 0;
-			fclose(f);
-		}
-		if (*port == 0)
-			usleep(10000);
-	}
-	assert_true(*port != 0);
+	pid = link_relay_start(relay_path, to_port, port_file, impair, port);
+	assert_true(pid > 0);
 	return pid;
 }
 
@@ -426,7 +319,7 @@ static void test_relay(void **state)
 	start_session("r");
 	/* A first connection tells the daemon's port; the relay sits in front. */
 	client_open(&probe, "r", NULL);
-	server_port = udp_addr_port(&probe.server);
+	server_port = udp_addr_port(&probe.lc.server);
 	client_close(&probe);
 	pid = start_relay(server_port, &relay_port, impair);
 	client_open(&c, "r", &relay_port);
@@ -460,7 +353,7 @@ static void test_relay(void **state)
 
 static void send_raw(struct client *c, const void *data, size_t len)
 {
-	assert_int_equal(udp_send(c->fd, data, len, &c->server), 0);
+	assert_int_equal(udp_send(c->lc.fd, data, len, &c->lc.server), 0);
 }
 
 static void test_garbage(void **state)
@@ -579,7 +472,7 @@ static void client_name(const struct client *c, char *out, size_t size)
 	struct sockaddr_in sin;
 	socklen_t len = sizeof sin;
 
-	assert_int_equal(getsockname(c->fd, (struct sockaddr *)&sin, &len), 0);
+	assert_int_equal(getsockname(c->lc.fd, (struct sockaddr *)&sin, &len), 0);
 	snprintf(out, size, "udp:127.0.0.1:%u", (unsigned)ntohs(sin.sin_port));
 }
 
@@ -606,7 +499,7 @@ static int session_is(struct client *c, const void *arg)
 /* The daemon acknowledged input state number *ARG or a later one. */
 static int input_acked(struct client *c, const void *arg)
 {
-	return transport_acked_num(c->t) >= *(const uint64_t *)arg;
+	return transport_acked_num(c->lc.t) >= *(const uint64_t *)arg;
 }
 
 /* C has seen its view flagged detached. The daemon keeps the connection
@@ -623,8 +516,8 @@ static void assert_detached_and_dropped(struct client *c)
 	client_run(c, 1000, NULL, NULL);
 	client_type(c, "x");
 	client_run(c, 100, NULL, NULL);
-	want = transport_sent_num(c->t);
-	assert_true(want > transport_acked_num(c->t));
+	want = transport_sent_num(c->lc.t);
+	assert_true(want > transport_acked_num(c->lc.t));
 	assert_false(client_run(c, 3000, input_acked, &want));
 }
 
@@ -1024,7 +917,7 @@ static int view_matches(struct client *c, const char *session, unsigned cols, un
 		for (unsigned r = 0; r < p->rows && ok; r++) {
 			char *end = strchr(cl, '\n');
 
-			row_text(p, r, text, sizeof text);
+			link_row_text(p, r, text, sizeof text);
 			if (end == NULL || (*end = '\0', strcmp(text, cl) != 0)) {
 				if (strict)
 					fail_msg("pane %s row %u: view '%s', capture '%s'", target, r,
@@ -1212,7 +1105,7 @@ static void test_property(void **state)
 
 	start_session("hold");
 	client_open(&probe, "hold", NULL);
-	server_port = udp_addr_port(&probe.server);
+	server_port = udp_addr_port(&probe.lc.server);
 	client_close(&probe);
 	for (unsigned seed = 1; seed <= PROPERTY_SEEDS; seed++) {
 		uint64_t t = time_now_ms();
@@ -1362,7 +1255,7 @@ static void test_flood(void **state)
 
 	/* A first tenth warms the daemon's allocator up; RSS is measured
 	 * after it, then the whole flood follows while the client types. */
-	drops0 = udp_port_drops(udp_addr_port(&c.server));
+	drops0 = udp_port_drops(udp_addr_port(&c.lc.server));
 	t0 = time_now_ms();
 	for (int round = 0; round < 2; round++) {
 		unsigned long end = round == 0 ? FLOOD_COUNT / 10 : FLOOD_COUNT / 10 + FLOOD_COUNT;
@@ -1375,7 +1268,7 @@ static void test_flood(void **state)
 			for (int b = 0; b < FLOOD_BURST && k < end; b++, k++) {
 				size_t len = flood_datagram(&c, &rng, k, pkt, &own);
 
-				(void)udp_send(own ? c.fd : foreign, pkt, len, &c.server);
+				(void)udp_send(own ? c.lc.fd : foreign, pkt, len, &c.lc.server);
 			}
 			if (round == 1 && typed < tlen && (k / FLOOD_BURST) % 16 == 0) {
 				assert_int_equal(input_stream_add_key(client_input(&c),
@@ -1391,7 +1284,7 @@ static void test_flood(void **state)
 	assert_true(client_run(&c, WAIT_MS, has_line, expect));
 	client_run(&c, 500, NULL, NULL);
 	rss1 = daemon_rss_kb(pid);
-	drops1 = udp_port_drops(udp_addr_port(&c.server));
+	drops1 = udp_port_drops(udp_addr_port(&c.lc.server));
 	fprintf(stderr, "flood: %lu datagrams in %llu ms, %lu dropped by the kernel; daemon RSS "
 	    "%ld -> %ld KiB\n", k, (unsigned long long)(time_now_ms() - t0), drops1 - drops0,
 	    rss0, rss1);

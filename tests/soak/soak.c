@@ -46,6 +46,8 @@
 #include "net/udp.h"
 #include "net/view.h"
 
+#include "link_client.h"
+
 #define SOAK_CLIENTS 3
 #define SOAK_CHURN_MS 20000   /* random actions per phase */
 #define SOAK_ACTION_MS 400    /* between two actions */
@@ -68,9 +70,7 @@ static uint64_t rng;
 
 struct client {
 	char session[16];
-	int fd;
-	struct transport *t;
-	struct udp_addr server;
+	struct link_client lc;
 	pid_t relay;
 	unsigned cols, rows;
 	unsigned loss;
@@ -109,55 +109,11 @@ static uint64_t soak_rand(void)
 /* ---- running rmux ---- */
 
 /* Run rmux -L soak ARGS (NULL-terminated); stdout into OUT (may be NULL).
- * Returns the exit status, -1 if it did not exit. */
+ * Returns the exit status, -1 if it did not exit. Refusals (no space for
+ * a pane) are expected during churn: stderr is dropped. */
 static int rmux_argv(struct buf *out, const char *const *args)
 {
-	const char *argv[40];
-	int n = 0, pipefd[2], status;
-	pid_t pid;
-	char chunk[4096];
-	ssize_t got;
-
-	argv[n++] = rmux_path;
-	argv[n++] = "-f";
-	argv[n++] = "/dev/null";
-	argv[n++] = "-L";
-	argv[n++] = sockname;
-	for (; *args != NULL && n < 39; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	if (pipe(pipefd) != 0)
-		soak_fail("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		soak_fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(pipefd[1], STDOUT_FILENO);
-		/* Refusals (no space for a pane) are expected during churn. */
-		if (null >= 0)
-			dup2(null, STDERR_FILENO);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execv(rmux_path, (char *const *)argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while ((got = read(pipefd[0], chunk, sizeof chunk)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			break;
-		if (out != NULL)
-			buf_add(out, chunk, (size_t)got);
-	}
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			soak_fail("waitpid: %s", strerror(errno));
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return link_rmux(rmux_path, sockname, 1, out, args);
 }
 
 #define RMUX(...) rmux_argv(NULL, (const char *const[]){ __VA_ARGS__, NULL })
@@ -272,22 +228,15 @@ static pid_t start_relay(struct client *c, unsigned to_port, unsigned index, uns
 	static const char *const loss[] = { "5", "15", "30" };
 	static const char *const roam[] = { "7000", "11000", "17000" };
 	static const char *const blackout[] = { "40000:3000", "55000:6000", "70000:2000" };
-	char to[64], port_file[4300], a_seed[16], a_limit[16], trace[4300];
+	char port_file[4300], a_seed[16], a_limit[16], trace[4300];
 	const char *argv[40];
 	size_t n = 0;
-	uint64_t deadline;
 	pid_t pid;
-	FILE *f;
 
-	snprintf(to, sizeof to, "127.0.0.1:%u", to_port);
 	snprintf(port_file, sizeof port_file, "%s/relay-port-%u", tmpdir, index);
 	snprintf(a_seed, sizeof a_seed, "%u", seed * 7 + index);
 	snprintf(a_limit, sizeof a_limit, "%u", minutes * 60 + 600);
 	c->loss = (unsigned)atoi(loss[index % 3]);
-	argv[n++] = relay_path;
-	argv[n++] = "--listen"; argv[n++] = "127.0.0.1:0";
-	argv[n++] = "--to"; argv[n++] = to;
-	argv[n++] = "--port-file"; argv[n++] = port_file;
 	argv[n++] = "--seed"; argv[n++] = a_seed;
 	argv[n++] = "--loss"; argv[n++] = loss[index % 3];
 	argv[n++] = "--delay"; argv[n++] = "20";
@@ -304,26 +253,8 @@ static pid_t start_relay(struct client *c, unsigned to_port, unsigned index, uns
 		argv[n++] = trace;
 	}
 	argv[n] = NULL;
-	pid = fork();
+	pid = link_relay_start(relay_path, to_port, port_file, argv, port);
 	if (pid < 0)
-		soak_fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		execv(relay_path, (char *const *)argv);
-		_exit(127);
-	}
-	deadline = time_now_ms() + 10000;
-	*port = 0;
-	while (*port == 0 && time_now_ms() < deadline) {
-		f = fopen(port_file, "r");
-		if (f != NULL) {
-			if (fscanf(f, "%u", port) != 1)
-				*port = 0;
-			fclose(f);
-		}
-		if (*port == 0)
-			usleep(10000);
-	}
-	if (*port == 0)
 		soak_fail("relay %u did not start", index);
 	return pid;
 }
@@ -332,28 +263,16 @@ static pid_t start_relay(struct client *c, unsigned to_port, unsigned index, uns
 static void client_open(struct client *c, unsigned index, unsigned minutes, unsigned seed)
 {
 	uint8_t key[CRYPTO_KEY_LEN];
-	struct view *v = view_create();
-	struct input_stream *in = input_stream_create();
-	struct udp_addr loop;
-	char keytext[64], *line;
+	char *line;
 	unsigned port, via;
 
 	line = RMUX_TEXT("bootstrap", "-t", c->session);
-	if (sscanf(line, "RMUX CONNECT %u %63s", &port, keytext) != 2 ||
-	    crypto_key_decode(keytext, strlen(keytext), key) != 0)
+	if (sscanf(line, "RMUX CONNECT %u", &port) != 1)
 		soak_fail("bootstrap said '%s'", line);
-	free(line);
 	c->relay = start_relay(c, port, index, minutes, seed, &via);
-	if (udp_addr_parse("127.0.0.1:0", &loop) != 0)
-		soak_fail("udp_addr_parse");
-	c->fd = udp_bind(&loop, 0, 0, NULL);
-	if (c->fd < 0)
-		soak_fail("udp_bind: %s", strerror(errno));
-	c->server = loop;
-	udp_addr_set_port(&c->server, via);
-	c->t = transport_create(TRANSPORT_CLIENT, key, crypto_key_id(key), &input_stream_ops, in,
-	    &view_ops, v, time_now_ms());
-	transport_set_peer(c->t, &c->server);
+	if (link_client_open(&c->lc, line, via, key) != 0)
+		soak_fail("bootstrap said '%s', or no UDP socket: %s", line, strerror(errno));
+	free(line);
 	if (getenv("SOAK_TRACE") != NULL) {
 		char path[4200];
 
@@ -364,18 +283,16 @@ static void client_open(struct client *c, unsigned index, unsigned minutes, unsi
 		c->shadow = datagram_link_create(key, crypto_key_id(key), TRANSPORT_CLIENT);
 		c->shadow_frags = fragment_assembly_create();
 	}
-	view_free(v);
-	input_stream_free(in);
 }
 
 static struct input_stream *client_input(struct client *c)
 {
-	return transport_current_state(c->t);
+	return link_client_input(&c->lc);
 }
 
 static const struct view *client_view(const struct client *c)
 {
-	return transport_remote_state(c->t);
+	return link_client_view(&c->lc);
 }
 
 static void client_resize(struct client *c, unsigned cols, unsigned rows)
@@ -388,14 +305,13 @@ static void client_resize(struct client *c, unsigned cols, unsigned rows)
 
 static void client_type(struct client *c, const char *text)
 {
-	for (; *text != '\0'; text++) {
-		if (input_stream_add_key(client_input(c), (uint8_t)*text) != 0)
-			soak_fail("input_stream_add_key");
-	}
+	if (link_client_type(&c->lc, text) != 0)
+		soak_fail("input_stream_add_key");
 }
 
-static void trace_receive(struct client *c, const uint8_t *pkt, size_t n, int rc)
+static void trace_receive(void *arg, const uint8_t *pkt, size_t n, int rc)
 {
+	struct client *c = arg;
 	struct datagram d;
 	struct reader r;
 	uint64_t fid = 0;
@@ -417,7 +333,7 @@ static void trace_receive(struct client *c, const uint8_t *pkt, size_t n, int rc
 	    (unsigned long long)time_now_ms(), n, rc, err,
 	    (unsigned long long)(err == 0 ? d.seq : 0), (unsigned long long)fid,
 	    word & 0x7fff, word & 0x8000 ? " final" : "",
-	    (unsigned long long)transport_remote_num(c->t));
+	    (unsigned long long)transport_remote_num(c->lc.t));
 	if (err == 0 && fragment_assembly_add(c->shadow_frags, d.frag, d.fraglen, &fid, &bytes,
 	    &blen) == FRAGMENT_COMPLETE && instruction_decode(bytes, blen, &in) == 0)
 		fprintf(c->trace, " [old %llu new %llu ack %llu throw %llu diff %zu]",
@@ -426,12 +342,19 @@ static void trace_receive(struct client *c, const uint8_t *pkt, size_t n, int rc
 	fputc('\n', c->trace);
 }
 
+static void trace_send(void *arg, const uint8_t *data, size_t len)
+{
+	struct client *c = arg;
+
+	if (c->trace != NULL)
+		fprintf(c->trace, "%llu S %zu\n", (unsigned long long)time_now_ms(), len);
+}
+
 /* Run every client for up to MS: tick, send, receive; stop early once
  * DONE(arg) holds (DONE NULL: the whole time). Returns whether it held. */
 static int run_all(uint64_t ms, int (*done)(void *), void *arg)
 {
 	uint64_t end = time_now_ms() + ms;
-	uint8_t pkt[65536];
 
 	for (;;) {
 		struct pollfd pfd[SOAK_CLIENTS];
@@ -443,62 +366,23 @@ static int run_all(uint64_t ms, int (*done)(void *), void *arg)
 		if (now >= end)
 			return 0;
 		for (i = 0; i < nclients; i++) {
-			struct client *c = &clients[i];
-			const struct udp_addr *peer;
-			const uint8_t *data;
-			size_t len;
-
 			/* Apart, since RMUX_MIN evaluates its arguments twice. */
-			wake = transport_tick(c->t, now);
+			wake = link_client_send(&clients[i].lc, now, trace_send, &clients[i]);
 			next = RMUX_MIN(next, wake);
-			peer = transport_peer(c->t, now);
-			while (transport_pop(c->t, &data, &len)) {
-				if (peer != NULL)
-					(void)udp_send(c->fd, data, len, peer);
-				if (c->trace != NULL)
-					fprintf(c->trace, "%llu S %zu\n", (unsigned long long)now, len);
-			}
-			pfd[i].fd = c->fd;
+			pfd[i].fd = clients[i].lc.fd;
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
 		if (poll(pfd, (nfds_t)nclients, (int)RMUX_MIN(next > now ? next - now : 0, 20)) <= 0)
 			continue;
 		for (i = 0; i < nclients; i++) {
-			struct udp_addr from;
-			ssize_t n;
-
-			if (!(pfd[i].revents & POLLIN))
-				continue;
-			while ((n = udp_recv(clients[i].fd, pkt, sizeof pkt, &from)) >= 0) {
-				if ((size_t)n <= sizeof pkt)
-					trace_receive(&clients[i], pkt, (size_t)n,
-					    transport_receive(clients[i].t, pkt, (size_t)n, &from,
-					    time_now_ms()));
-			}
+			if (pfd[i].revents & POLLIN)
+				link_client_receive(&clients[i].lc, trace_receive, &clients[i]);
 		}
 	}
 }
 
 /* ---- what a client sees against what the daemon has ---- */
-
-static void row_text(const struct view_pane *p, unsigned y, char *out, size_t size)
-{
-	size_t n = 0;
-
-	for (unsigned x = 0; x < p->cols; x++) {
-		char t[CLUSTER_MAX_BYTES];
-		size_t l = view_row_text(p->line[y], x, t);
-
-		if (n + l + 1 > size)
-			break;
-		memcpy(out + n, t, l);
-		n += l;
-	}
-	while (n > 0 && out[n - 1] == ' ')
-		n--;
-	out[n] = '\0';
-}
 
 /* The view of C equals the daemon's active window of its session: size,
  * every pane's rectangle and cursor, the active pane and every row. With
@@ -550,7 +434,7 @@ static int view_matches(const struct client *c, char *why, size_t whysize)
 		for (unsigned r = 0; r < p->rows && rows_ok; r++) {
 			char *end = strchr(cl, '\n');
 
-			row_text(p, r, text, sizeof text);
+			link_row_text(p, r, text, sizeof text);
 			if (end == NULL || (*end = '\0', strcmp(text, cl) != 0)) {
 				snprintf(why, whysize, "pane %s row %u: view '%.80s', capture '%.80s'",
 				    target, r, text, end == NULL ? "(none)" : cl);
@@ -590,7 +474,7 @@ static int marker_seen(const struct client *c, const char *mark)
 
 	for (size_t i = 0; i < v->npanes; i++) {
 		for (unsigned y = 0; y < v->pane[i].rows; y++) {
-			row_text(&v->pane[i], y, text, sizeof text);
+			link_row_text(&v->pane[i], y, text, sizeof text);
 			if (strcmp(text, mark) == 0)
 				return 1;
 		}
@@ -616,9 +500,9 @@ static int all_converged(void *arg)
 			    "(states: received %llu, sent %llu, acknowledged %llu)", i,
 			    (unsigned long long)client_view(c)->echo_ack,
 			    (unsigned long long)input_stream_end(client_input(c)),
-			    (unsigned long long)transport_remote_num(c->t),
-			    (unsigned long long)transport_sent_num(c->t),
-			    (unsigned long long)transport_acked_num(c->t));
+			    (unsigned long long)transport_remote_num(c->lc.t),
+			    (unsigned long long)transport_sent_num(c->lc.t),
+			    (unsigned long long)transport_acked_num(c->lc.t));
 			return 0;
 		}
 		if (!marker_seen(c, s->mark[i])) {
@@ -763,12 +647,11 @@ static int cleanup(void)
 	int status, reports;
 
 	for (int i = 0; i < nclients; i++) {
-		transport_free(clients[i].t);
+		link_client_close(&clients[i].lc);
 		datagram_link_free(clients[i].shadow);
 		fragment_assembly_free(clients[i].shadow_frags);
 		if (clients[i].trace != NULL)
 			fclose(clients[i].trace);
-		close(clients[i].fd);
 		kill(clients[i].relay, SIGTERM);
 		waitpid(clients[i].relay, &status, 0);
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "server/environ.h"
+#include "server/options.h"
 
 static void test_set_find_order(void **state)
 {
@@ -56,7 +57,7 @@ static void test_put(void **state)
 static void test_update(void **state)
 {
 	static const char *const patterns[] = { "DISPLAY", "SSH_*", "WINDOWID", NULL };
-	char *client[] = { "DISPLAY=:1", "SSH_AUTH_SOCK=/s", "SSH_CONNECTION=a b", "HOME=/h",
+	char *client[] = { "DISPLAY=:1", "SSH_CONNECTION=a b", "SSH_AUTH_SOCK=/s", "HOME=/h",
 		"junk" };
 	struct environ *env = environ_create();
 
@@ -64,13 +65,41 @@ static void test_update(void **state)
 	environ_set(env, "WINDOWID", "7", 0);
 	environ_update(env, patterns, 5, client);
 	assert_string_equal(environ_find(env, "DISPLAY")->value, ":1");
+	/* One variable per pattern, the first by name, as tmux 3.3a. */
 	assert_string_equal(environ_find(env, "SSH_AUTH_SOCK")->value, "/s");
-	assert_string_equal(environ_find(env, "SSH_CONNECTION")->value, "a b");
+	assert_null(environ_find(env, "SSH_CONNECTION"));
 	/* Absent from the client: removed, which hides the global one. */
 	assert_non_null(environ_find(env, "WINDOWID"));
 	assert_null(environ_find(env, "WINDOWID")->value);
 	assert_null(environ_find(env, "HOME"));
 	environ_free(env);
+}
+
+/* The patterns come from the option update-environment of the set given:
+ * its default, then a session's own value. */
+static void test_update_options(void **state)
+{
+	char *client[] = { "DISPLAY=:2", "XAUTHORITY=/x", "MINE=1", "OTHER=2" };
+	struct options *global = options_create(NULL), *session = options_create(global);
+	struct environ *env = environ_create();
+	char *cause = NULL;
+
+	(void)state;
+	options_set_defaults(global, OPTION_SCOPE_SESSION);
+	environ_update_options(env, session, 4, client);
+	assert_string_equal(environ_find(env, "DISPLAY")->value, ":2");
+	assert_string_equal(environ_find(env, "XAUTHORITY")->value, "/x");
+	assert_null(environ_find(env, "SSH_AUTH_SOCK")->value);
+	assert_null(environ_find(env, "MINE"));
+	assert_int_equal(options_set(session, "update-environment", "MI*", 0, 0, &cause), 0);
+	environ_free(env);
+	env = environ_create();
+	environ_update_options(env, session, 4, client);
+	assert_int_equal(environ_count(env), 1);
+	assert_string_equal(environ_find(env, "MINE")->value, "1");
+	environ_free(env);
+	options_free(session);
+	options_free(global);
 }
 
 static void test_merge_and_list(void **state)
@@ -122,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_set_find_order),
 		cmocka_unit_test(test_put),
 		cmocka_unit_test(test_update),
+		cmocka_unit_test(test_update_options),
 		cmocka_unit_test(test_merge_and_list),
 		cmocka_unit_test(test_global),
 	};

@@ -329,6 +329,77 @@ static void test_colours(void **state)
 	assert_int_equal(options_style_valid("align=middle"), -1);
 }
 
+/* The elements of update-environment as OO sees them are the words of
+ * WANT, in order. */
+static void expect_array(const struct options *oo, const char *want)
+{
+	const char **list = options_get_array(oo, "update-environment");
+	char got[512] = "";
+
+	for (size_t i = 0; list[i] != NULL; i++) {
+		strncat(got, i > 0 ? " " : "", sizeof got - strlen(got) - 1);
+		strncat(got, list[i], sizeof got - strlen(got) - 1);
+	}
+	free(list);
+	assert_string_equal(got, want);
+}
+
+/* update-environment as tmux 3.3a shows and sets it (an array option). */
+static void test_array(void **state)
+{
+	struct sets *s = *state;
+	char *cause = NULL, *text;
+
+	expect_show(s->session_global, "update-environment[0]", "update-environment[0] DISPLAY");
+	expect_show(s->session_global, "update-environment[7]",
+	    "update-environment[7] XAUTHORITY");
+	expect_array(s->session, "DISPLAY KRB5CCNAME SSH_ASKPASS SSH_AUTH_SOCK SSH_AGENT_PID "
+	    "SSH_CONNECTION WINDOWID XAUTHORITY");
+	/* -a appends elements; a plain set replaces the whole array; words
+	 * split at spaces and commas. */
+	assert_int_equal(options_set(s->session_global, "update-environment", "FOO", 1, 0, &cause), 0);
+	expect_show(s->session_global, "update-environment[8]", "update-environment[8] FOO");
+	assert_int_equal(options_set(s->session_global, "update-env", "A,B C", 0, 0, &cause), 0);
+	text = options_show_one(s->session_global, "update-environment", 0, &cause);
+	assert_string_equal(text, "update-environment[0] A\nupdate-environment[1] B\n"
+				  "update-environment[2] C");
+	free(text);
+	text = options_show_one(s->session_global, "update-environment", OPTIONS_SHOW_VALUE_ONLY,
+	    &cause);
+	assert_string_equal(text, "A\nB\nC");
+	free(text);
+	/* One index set past the end, one removed: the others keep theirs. */
+	assert_int_equal(options_set(s->session_global, "update-environment[5]", "E", 0, 0, &cause),
+	    0);
+	assert_int_equal(options_unset(s->session_global, "update-environment[1]", &cause), 0);
+	text = options_show_one(s->session_global, "update-environment", 0, &cause);
+	assert_string_equal(text, "update-environment[0] A\nupdate-environment[2] C\n"
+				  "update-environment[5] E");
+	free(text);
+	expect_show(s->session_global, "update-environment[3]", "update-environment[3] ''");
+	expect_array(s->session, "A C E");
+	/* A session's own array hides the global one. */
+	assert_int_equal(options_set(s->session, "update-environment", "LOCAL", 0, 0, &cause), 0);
+	expect_array(s->session, "LOCAL");
+	assert_int_equal(options_set(s->session, "update-environment", "", 0, 0, &cause), 0);
+	expect_show(s->session, "update-environment", "update-environment");
+	/* Errors in tmux's words. */
+	assert_int_equal(options_set(s->session_global, "update-environment", NULL, 0, 0, &cause),
+	    -1);
+	assert_string_equal(cause, "empty value");
+	free(cause);
+	assert_int_equal(options_set(s->session_global, "update-environment[x]", "v", 0, 0, &cause),
+	    -1);
+	assert_string_equal(cause, "ambiguous option: update-environment[x]");
+	free(cause);
+	assert_int_equal(options_set(s->session_global, "status[1]", "on", 0, 0, &cause), -1);
+	assert_string_equal(cause, "not an array: status[1]");
+	free(cause);
+	/* Unset of the global array: the default again. */
+	assert_int_equal(options_unset(s->session_global, "update-environment", &cause), 0);
+	expect_show(s->session_global, "update-environment[1]", "update-environment[1] KRB5CCNAME");
+}
+
 static void test_table_sorted(void **state)
 {
 	unsigned n;
@@ -353,6 +424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_toggle_append_unset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inheritance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_array, setup, teardown),
 		cmocka_unit_test(test_colours),
 		cmocka_unit_test(test_table_sorted),
 	};

@@ -91,6 +91,40 @@ static void test_check_dir_not_dir(void **state)
 	unlink(file);
 }
 
+static void test_absolute(void **state)
+{
+	char path[256], err[256], want[300], cwd[256];
+
+	assert_int_equal(socket_path_absolute("/x/y", path, sizeof path, err, sizeof err), 0);
+	assert_string_equal(path, "/x/y");
+	/* The daemon leaves for "/" before it binds: a relative -S path is
+	 * joined to the directory the command line ran in. */
+	assert_int_equal(chdir(base), 0);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(socket_path_absolute("sub/sock", path, sizeof path, err, sizeof err), 0);
+	snprintf(want, sizeof want, "%s/sub/sock", cwd);
+	assert_string_equal(path, want);
+	assert_int_equal(chdir("/"), 0);
+	assert_int_equal(socket_path_absolute("s", path, sizeof path, err, sizeof err), 0);
+	assert_string_equal(path, "/s");
+	assert_int_equal(socket_path_absolute("/long/enough", path, 8, err, sizeof err), -1);
+	assert_non_null(strstr(err, "too long"));
+}
+
+static void test_from_env(void **state)
+{
+	char path[256];
+
+	assert_int_equal(socket_path_from_env("/tmp/rmux-0/default,1234,0", path, sizeof path), 0);
+	assert_string_equal(path, "/tmp/rmux-0/default");
+	assert_int_equal(socket_path_from_env("/only/socket", path, sizeof path), 0);
+	assert_string_equal(path, "/only/socket");
+	assert_int_equal(socket_path_from_env(NULL, path, sizeof path), -1);
+	assert_int_equal(socket_path_from_env("", path, sizeof path), -1);
+	assert_int_equal(socket_path_from_env(",12,3", path, sizeof path), -1);
+	assert_int_equal(socket_path_from_env("/a/b,1,2", path, 4), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -98,6 +132,8 @@ int main(void)
 		cmocka_unit_test(test_refuses_open_dir),
 		cmocka_unit_test(test_refuses_bad_names),
 		cmocka_unit_test(test_check_dir_not_dir),
+		cmocka_unit_test(test_absolute),
+		cmocka_unit_test(test_from_env),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
