@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 top=$(pwd)
 
 # Debian/Ubuntu packages the build and the tests need.
-packages=(meson ninja-build pkg-config gcc clang libevent-dev libssl-dev
+packages=(meson ninja-build pkg-config gcc clang libevent-dev libssl-dev zlib1g-dev
 	libutf8proc-dev libncurses-dev libcmocka-dev tmux python3 ncurses-term
 	locales vim less man-db procps valgrind groff zsh fish openssh-server openssh-client mosh)
 

@@ -33,6 +33,12 @@
  * left blank) with what V shows. */
 void compose_view(const struct view *v, struct display_frame *f);
 
+/* Copy view row R into F at (X, Y), at most W cells (fewer when R is
+ * narrower), as panes are drawn: cluster texts interned in F's table, a
+ * wide character cut by the edge drawn as a blank. */
+void compose_row(struct display_frame *f, unsigned x, unsigned y, const struct view_row *r,
+    unsigned w);
+
 /* The active pane of V, or NULL. */
 const struct view_pane *compose_active_pane(const struct view *v);
 

@@ -32,11 +32,20 @@
  * at most half the frame interval so loopback stays fast. */
 #define TRANSPORT_COLLECT_SERVER_MS 8
 #define TRANSPORT_COLLECT_CLIENT_MS 1
-/* A new state that follows a frame whose diff was at least BULK_BYTES
- * waits at least BULK_MS after it: a flood of output costs at most this
- * frame rate, while small frames (echoes) keep the frame interval. */
+/* Bulk pacing: when the instructions with data sent in the
+ * BULK_WINDOW_MS up to the newest of them are BULK_FRAMES or more (on the
+ * server: the client's are keys, which go at once), or their diffs add up
+ * to BULK_BYTES or more, a new state waits at least
+ * BULK_MS after the newest sent one: a flood of output (however it is cut
+ * into frames) costs at most this frame rate, while a lone frame after a
+ * quiet spell keeps the frame interval. New input from the peer lifts it
+ * for BULK_WINDOW_MS, so that echoes and the answer to a key (an
+ * interrupt's prompt) are not held behind a flood's pace. */
+#define TRANSPORT_BULK_FRAMES 2
 #define TRANSPORT_BULK_BYTES 256
 #define TRANSPORT_BULK_MS 50
+#define TRANSPORT_BULK_WINDOW_MS 150
+#define TRANSPORT_BULK_RING 8
 /* A diff from the acknowledged state is sent instead of the one from the
  * assumed state when it is no longer, or under TRANSPORT_RESEND_SMALL
  * bytes and at most TRANSPORT_RESEND_SLACK longer. */

@@ -60,7 +60,10 @@
 #define VIEW_PREDICT_ADAPTIVE 0u
 #define VIEW_PREDICT_ALWAYS 1u
 #define VIEW_PREDICT_NEVER 2u
-#define VIEW_FLAGS 0x3fu
+/* The session's history-native option: lines leaving a single pane's
+ * screen also go into the client terminal's own scrollback. */
+#define VIEW_HISTORY_NATIVE 0x40u
+#define VIEW_FLAGS 0x7fu
 
 /* Pane flags. */
 #define VIEW_PANE_CURSOR_VISIBLE 0x01u
@@ -151,6 +154,13 @@ const struct cell *view_row_cell(const struct view_row *r, unsigned x);
  * length (0 for a wide character's tail). */
 size_t view_row_text(const struct view_row *r, unsigned x, char *out);
 int view_row_equal(const struct view_row *a, const struct view_row *b);
+/* Seal R (wide pairs made whole, as when it is given to a view) and append
+ * it as varint cols (1..VIEW_COLS_MAX) and attribute runs, the encoding of
+ * doc/PROTOCOL.md's literal row. */
+void view_row_encode(struct view_row *r, struct buf *out);
+/* One row as view_row_encode() writes it, sealed, into *OUT (the caller's
+ * reference). Returns 0 or a negative RMUX_ERR_* (*OUT untouched). */
+int view_row_decode(struct reader *rd, struct view_row **out);
 
 /* --- views --- */
 

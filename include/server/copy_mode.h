@@ -66,6 +66,9 @@ char *copy_mode_selection_text(struct copy_mode *cm, size_t *len);
 /* #{scroll_position}, the history size the view shows, #{copy_cursor_x},
  * #{copy_cursor_y}, and whether a selection is shown. */
 unsigned copy_mode_scroll_position(const struct copy_mode *cm);
+/* The absolute line number (history_total() numbering) of the view's top
+ * row; the screen rows copied on entry continue the history's numbers. */
+uint64_t copy_mode_top_line(const struct copy_mode *cm);
 unsigned copy_mode_history_size(const struct copy_mode *cm);
 void copy_mode_cursor(const struct copy_mode *cm, unsigned *x, unsigned *y);
 int copy_mode_has_selection(const struct copy_mode *cm);

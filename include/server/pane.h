@@ -49,6 +49,11 @@ struct pane {
 	char **argv;
 	time_t dead_time;
 	uint32_t clipboards;    /* clipboard payloads from this pane so far */
+	/* The history's generation (struct view_pane): bumped when lines
+	 * already numbered change (cleared, reflowed, popped back). */
+	uint32_t hist_gen;
+	uint64_t hist_total;    /* history_total() when last looked at */
+	unsigned hist_size;     /* history_size() then */
 	struct pane *next_all;
 };
 
@@ -63,6 +68,9 @@ struct pane *pane_first(void);
 int pane_next_id(void);
 
 void pane_resize(struct pane *p, unsigned sx, unsigned sy);
+/* The generation of P's history (see struct view_pane), noticing a clear
+ * (clear-history, CSI 3 J) or lines popped back since the last call. */
+uint32_t pane_history_gen(struct pane *p);
 /* Queue bytes for the program. */
 void pane_write(struct pane *p, const void *data, size_t len);
 /* Whether the pane should be closed now (the program is gone). */

@@ -8,7 +8,11 @@
  *
  * Typed keys go to the prediction engine (predict.h) with the number of
  * the input event that carries them; its guesses are drawn over each
- * composed frame until the server's view confirms or refutes them. */
+ * composed frame until the server's view confirms or refutes them.
+ *
+ * A second transport, the history channel (net/history.h), shares the
+ * sockets: datagrams are told apart by connection id. It fills the
+ * history mirror (mirror.h) and carries the client's wants. */
 #include "client/attach.h"
 
 #include <errno.h>
@@ -27,8 +31,11 @@
 #include "client/compose.h"
 #include "client/display.h"
 #include "client/input.h"
+#include "client/mirror.h"
 #include "client/notify.h"
 #include "client/predict.h"
+#include "client/copy_predict.h"
+#include "client/native_history.h"
 #include "client/tty.h"
 #include "common/base64.h"
 #include "common/buf.h"
@@ -36,6 +43,8 @@
 #include "common/timeutil.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
+#include "net/datagram.h"
+#include "net/history.h"
 #include "net/input_stream.h"
 #include "net/transport.h"
 #include "term/key_string.h"
@@ -59,12 +68,20 @@ struct attach_client {
 	struct display_frame *frame;
 	struct input *input;
 	struct predict *predict;
+	struct copy_predict *copy_predict;
+	struct native_history *native;
 	int predict_policy;   /* the session's option, followed unless fixed */
 	int predict_fixed;    /* --predict or $RMUX_PREDICT chose the policy */
 	uint64_t predict_due; /* when predict_tick() is due, or 0 */
 	struct transport *t;
 	struct udp_addr server;
 	const char *host;
+	/* The history channel and the mirror it fills. */
+	struct transport *ht;
+	uint32_t hid;
+	struct mirror *mirror;
+	const char *mirror_dump; /* $RMUX_MIRROR_DUMP: SIGUSR1 writes the mirror there */
+	struct event *ev_usr1;
 
 	struct attach_socket sock;
 	struct attach_socket old[ATTACH_OLD_SOCKETS];
@@ -126,6 +143,7 @@ static void attach_flush(struct attach_client *c)
 	buf_reset(&c->out);
 }
 
+static void attach_send(struct attach_client *c, uint64_t now);
 static void attach_finish(struct attach_client *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void attach_finish(struct attach_client *c, int status, const char *fmt, ...)
@@ -179,6 +197,111 @@ static int attach_mouse_mode(const struct view *v)
 	return base;
 }
 
+/* The wants: per pane in copy mode, the top of its viewport. Set on
+ * every turn, so a prediction of the viewport (once copy mode is
+ * predicted locally) moves them at keystroke speed. */
+static void attach_wants(struct attach_client *c, const struct view *v)
+{
+	struct history_want want[HISTORY_WANTS_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->npanes && n < HISTORY_WANTS_MAX; i++) {
+		const struct view_pane *p = &v->pane[i];
+
+		if (!(p->flags & VIEW_PANE_COPY_MODE))
+			continue;
+		want[n].pane = p->id;
+		want[n].gen = p->hist_gen;
+		want[n].line = copy_predict_top(c->copy_predict, p->id);
+		if (want[n].line == UINT64_MAX)
+			want[n].line = p->copy_top;
+		n++;
+	}
+	history_wants_set(transport_current_state(c->ht), want, n);
+}
+
+/* New messages on the history channel: lines into the mirror. */
+static void attach_history(struct attach_client *c)
+{
+	struct history_stream *s = history_stream_create();
+	struct history_msg m;
+	struct buf diff;
+	size_t n;
+
+	buf_init(&diff);
+	transport_remote_diff(c->ht, &diff);
+	if (history_stream_decode(diff.data, diff.len, s) != 0) {
+		log_debug("history: undecodable diff of %zu bytes", diff.len);
+		goto out;
+	}
+	n = history_stream_count(s);
+	for (size_t i = 0; i < n; i++) {
+		if (history_stream_msg(s, i, &m) != 0)
+			continue;
+		if (m.type == HISTORY_MSG_LIMIT)
+			mirror_set_limit(c->mirror, m.limit);
+		else if (m.type == HISTORY_MSG_CHUNK) {
+			for (unsigned k = 0; k < m.n; k++) {
+				mirror_add(c->mirror, m.pane, m.gen, m.first + k, m.row[k], m.wrapped[k]);
+				m.row[k] = NULL;
+			}
+		}
+		history_msg_clear(&m);
+	}
+	if (copy_predict_pending(c->copy_predict))
+		c->dirty = 1;
+	if (c->seen_view && native_history_write(c->native, transport_remote_state(c->t), c->mirror,
+	    c->rows, 1, &c->out) > 0)
+		display_invalidate(c->display);
+out:
+	buf_free(&diff);
+	history_stream_free(s);
+}
+
+/* Per pane "pane ID gen GEN count N lowest LO highest HI", then each line
+ * held as "NUMBER TEXT" (trailing blanks cut), for tests. */
+static void attach_dump_mirror(struct attach_client *c)
+{
+	uint32_t ids[VIEW_PANES_MAX];
+	size_t n = mirror_panes(c->mirror, ids, VIEW_PANES_MAX);
+	char tmp[1024];
+	FILE *f;
+
+	if (c->mirror_dump == NULL)
+		return;
+	snprintf(tmp, sizeof tmp, "%s.tmp", c->mirror_dump);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return;
+	n = RMUX_MIN(n, (size_t)VIEW_PANES_MAX);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t gen = 0;
+		uint64_t lo = 0, hi = 0;
+
+		if (!mirror_range(c->mirror, ids[i], &gen, &lo, &hi))
+			continue;
+		fprintf(f, "pane %u gen %u count %zu lowest %llu highest %llu\n", ids[i], gen,
+		    mirror_count(c->mirror, ids[i]), (unsigned long long)lo, (unsigned long long)hi);
+		for (uint64_t l = lo; l <= hi; l++) {
+			const struct view_row *r = mirror_get(c->mirror, ids[i], gen, l, NULL);
+			char cell[CLUSTER_MAX_BYTES + 1];
+			struct buf text;
+
+			if (r == NULL)
+				continue;
+			buf_init(&text);
+			for (unsigned x = 0; x < view_row_cols(r); x++)
+				buf_add(&text, cell, view_row_text(r, x, cell));
+			while (text.len > 0 && text.data[text.len - 1] == ' ')
+				text.len--;
+			fprintf(f, "%llu %.*s\n", (unsigned long long)l, (int)text.len,
+			    text.len > 0 ? (const char *)text.data : "");
+			buf_free(&text);
+		}
+	}
+	if (fclose(f) == 0)
+		(void)rename(tmp, c->mirror_dump);
+}
+
 static void attach_new_view(struct attach_client *c)
 {
 	const struct view *v = transport_remote_state(c->t);
@@ -208,6 +331,30 @@ static void attach_new_view(struct attach_client *c)
 		predict_set_policy(c->predict, c->predict_policy);
 	}
 	predict_view(c->predict, v, time_now_ms());
+	copy_predict_view(c->copy_predict, v, time_now_ms());
+	native_history_set(c->native, (v->flags & VIEW_HISTORY_NATIVE) != 0);
+	if (native_history_write(c->native, v, c->mirror, c->rows, 1, &c->out) > 0)
+		display_invalidate(c->display);
+	{
+		uint32_t ids[VIEW_PANES_MAX];
+		size_t n = 0;
+
+		/* The mirror keeps the panes shown; the daemon forgets the
+		 * others too (a pane shown again is sent again). */
+		for (size_t i = 0; i < v->npanes && n < VIEW_PANES_MAX; i++) {
+			uint32_t gen;
+
+			ids[n++] = v->pane[i].id;
+			/* A newer generation renumbered the lines held. Chunks
+			 * may run ahead of the view (another channel), so
+			 * only an older mirror goes. */
+			if (mirror_range(c->mirror, v->pane[i].id, &gen, NULL, NULL) &&
+			    gen < v->pane[i].hist_gen)
+				mirror_drop_pane(c->mirror, v->pane[i].id);
+		}
+		if (v->nwindows > 0)
+			mirror_keep_only(c->mirror, ids, n);
+	}
 	log_debug("view echo_ack %llu srtt %u: predictions %s%s, glitch %u",
 	    (unsigned long long)v->echo_ack, transport_srtt_ms(c->t),
 	    predict_showing(c->predict) ? "shown" : "hidden",
@@ -221,6 +368,14 @@ static void attach_new_view(struct attach_client *c)
 	end = attach_view_end(v, c->seen_windows);
 	if (end != ATTACH_END_NONE) {
 		c->end = end;
+		/* Acknowledge the detach now rather than after the ack delay,
+		 * so the daemon can drop the connection at once. */
+		if (end == ATTACH_END_DETACHED) {
+			uint64_t now = time_now_ms();
+
+			(void)transport_tick(c->t, now + TRANSPORT_ACK_DELAY_MS);
+			attach_send(c, now);
+		}
 		attach_finish(c, 0, NULL);
 	}
 }
@@ -238,13 +393,20 @@ static void attach_key(struct attach_client *c, struct input_stream *s,
 		log_debug("key %llx dropped", (unsigned long long)it->key);
 		/* Guesses after a lost key would be off by it. */
 		predict_reset(c->predict);
+		copy_predict_reset(c->copy_predict);
 		c->dirty = 1;
 		return;
 	}
-	if (it->bulk)
+	if (it->bulk) {
 		predict_paste(c->predict);
-	else
+		copy_predict_other(c->copy_predict, event);
+	} else {
 		predict_key(c->predict, it->key, event, time_now_ms());
+		copy_predict_key(c->copy_predict, transport_remote_state(c->t), c->mirror, it->key, event,
+		    time_now_ms());
+		if (c->seen_view)
+			attach_wants(c, transport_remote_state(c->t));
+	}
 	c->dirty = 1;
 }
 
@@ -274,7 +436,23 @@ static void attach_item(const struct input_item *it, void *arg)
 		}
 		break;
 	case INPUT_ITEM_MOUSE:
-		(void)input_stream_add_mouse(s, it->kind, it->button, it->x, it->y, it->mods);
+		{
+			struct input_event ev;
+
+			memset(&ev, 0, sizeof ev);
+			ev.num = input_stream_end(s);
+			ev.type = INPUT_MOUSE;
+			ev.kind = it->kind;
+			ev.button = it->button;
+			ev.x = it->x;
+			ev.y = it->y;
+			ev.mods = it->mods;
+			if (input_stream_add_mouse(s, it->kind, it->button, it->x, it->y, it->mods) == 0) {
+				copy_predict_mouse(c->copy_predict, transport_remote_state(c->t), c->mirror, &ev,
+				    ev.num, time_now_ms());
+				c->dirty = 1;
+			}
+		}
 		break;
 	case INPUT_ITEM_FOCUS:
 		(void)input_stream_add_focus(s, it->focus_in);
@@ -327,6 +505,7 @@ static void attach_rebind(struct attach_client *c, uint64_t now)
 
 	if (attach_open_socket(c, &fresh) != 0) {
 		transport_rebound(c->t, now);
+		transport_rebound(c->ht, now);
 		return;
 	}
 	for (size_t i = 0; i < ATTACH_OLD_SOCKETS; i++) {
@@ -342,6 +521,7 @@ static void attach_rebind(struct attach_client *c, uint64_t now)
 	slot->until = now + ATTACH_OLD_SOCKET_MS;
 	c->sock = fresh;
 	transport_rebound(c->t, now);
+	transport_rebound(c->ht, now);
 	log_debug("rebound to a new source port");
 }
 
@@ -353,10 +533,16 @@ static void attach_udp_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	while ((n = udp_recv(fd, data, sizeof data, &from)) >= 0) {
+		uint32_t id;
 		int r;
 
 		if ((size_t)n > sizeof data)
 			continue;
+		if (datagram_peek_conn_id(data, (size_t)n, &id) == 0 && id == c->hid) {
+			if (transport_receive(c->ht, data, (size_t)n, &from, time_now_ms()) == 1)
+				attach_history(c);
+			continue;
+		}
 		r = transport_receive(c->t, data, (size_t)n, &from, time_now_ms());
 		if (r >= 0)
 			c->heard = 1;
@@ -376,6 +562,11 @@ static void attach_send(struct attach_client *c, uint64_t now)
 
 	while (transport_pop(c->t, &data, &len)) {
 		peer = transport_peer(c->t, now);
+		if (peer != NULL)
+			(void)udp_send(c->sock.fd, data, len, peer);
+	}
+	while (transport_pop(c->ht, &data, &len)) {
+		peer = transport_peer(c->ht, now);
 		if (peer != NULL)
 			(void)udp_send(c->sock.fd, data, len, peer);
 	}
@@ -422,6 +613,11 @@ static void attach_signal_cb(evutil_socket_t fd, short what, void *arg)
 	attach_finish(arg, 1, NULL);
 }
 
+static void attach_usr1_cb(evutil_socket_t fd, short what, void *arg)
+{
+	attach_dump_mirror(arg);
+}
+
 static void attach_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	attach_turn(arg);
@@ -444,6 +640,7 @@ static void attach_render(struct attach_client *c, uint64_t now)
 	if (c->seen_view) {
 		compose_view(transport_remote_state(c->t), c->frame);
 		predict_apply(c->predict, c->frame);
+		copy_predict_apply(c->copy_predict, transport_remote_state(c->t), c->mirror, c->frame);
 	} else
 		display_frame_clear(c->frame);
 	notify_overlay(c->frame, now, heard);
@@ -473,6 +670,9 @@ static void attach_turn(struct attach_client *c)
 			attach_close_socket(&c->old[i]);
 	}
 	next = transport_tick(c->t, now);
+	if (c->seen_view)
+		attach_wants(c, transport_remote_state(c->t));
+	next = RMUX_MIN(next, transport_tick(c->ht, now));
 	attach_send(c, now);
 	predict_set_srtt(c->predict, transport_srtt_ms(c->t));
 	if (c->predict_due != 0 && now >= c->predict_due) {
@@ -528,7 +728,8 @@ static void attach_leave(struct attach_client *c)
 
 static void attach_free(struct attach_client *c)
 {
-	struct event **evs[] = { &c->ev_tty, &c->ev_winch, &c->ev_hup, &c->ev_term, &c->ev_timer };
+	struct event **evs[] = { &c->ev_tty, &c->ev_winch, &c->ev_hup, &c->ev_term, &c->ev_timer,
+		&c->ev_usr1 };
 
 	for (size_t i = 0; i < RMUX_NITEMS(evs); i++) {
 		if (*evs[i] != NULL)
@@ -539,9 +740,14 @@ static void attach_free(struct attach_client *c)
 		attach_close_socket(&c->old[i]);
 	if (c->t != NULL)
 		transport_free(c->t);
+	if (c->ht != NULL)
+		transport_free(c->ht);
+	mirror_free(c->mirror);
 	if (c->input != NULL)
 		input_free(c->input);
 	predict_free(c->predict);
+	copy_predict_free(c->copy_predict);
+	native_history_free(c->native);
 	if (c->frame != NULL)
 		display_frame_free(c->frame);
 	if (c->display != NULL)
@@ -561,6 +767,9 @@ int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN],
 	struct attach_client c;
 	struct input_stream *empty_in;
 	struct view *empty_view;
+	struct history_wants *empty_wants;
+	struct history_stream *empty_history;
+	uint8_t hkey[CRYPTO_KEY_LEN];
 	char err[256];
 	int status;
 
@@ -599,6 +808,22 @@ int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN],
 	input_stream_free(empty_in);
 	view_free(empty_view);
 	transport_set_peer(c.t, server);
+	/* The history channel: key and id derived from the connection's. */
+	history_key_derive(key, hkey);
+	c.hid = crypto_key_id(hkey);
+	empty_wants = history_wants_create();
+	empty_history = history_stream_create();
+	c.ht = transport_create(TRANSPORT_CLIENT, hkey, c.hid, &history_wants_ops, empty_wants,
+	    &history_stream_ops, empty_history, c.start);
+	history_wants_free(empty_wants);
+	history_stream_free(empty_history);
+	OPENSSL_cleanse(hkey, sizeof hkey);
+	transport_set_peer(c.ht, server);
+	/* The daemon's first limit message sets the real limit. */
+	c.mirror = mirror_create(MIRROR_DEFAULT_LIMIT);
+	c.mirror_dump = getenv("RMUX_MIRROR_DUMP");
+	if (c.mirror_dump != NULL && *c.mirror_dump == '\0')
+		c.mirror_dump = NULL;
 	if (attach_open_socket(&c, &c.sock) != 0) {
 		fprintf(stderr, "rmux: can't open a UDP socket: %s\n", strerror(errno));
 		attach_free(&c);
@@ -612,6 +837,8 @@ int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN],
 	c.predict_fixed = predict != ATTACH_PREDICT_SESSION;
 	c.predict_policy = c.predict_fixed ? predict : PREDICT_ADAPTIVE;
 	c.predict = predict_create(c.predict_policy);
+	c.copy_predict = copy_predict_create();
+	c.native = native_history_create(0);
 	input_add_terminfo(c.input);
 
 	if (tty_raw_enter(&c.mode, STDIN_FILENO) != 0) {
@@ -629,6 +856,10 @@ int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN],
 	c.ev_hup = evsignal_new(c.base, SIGHUP, attach_signal_cb, &c);
 	c.ev_term = evsignal_new(c.base, SIGTERM, attach_signal_cb, &c);
 	c.ev_timer = evtimer_new(c.base, attach_timer_cb, &c);
+	if (c.mirror_dump != NULL) {
+		c.ev_usr1 = evsignal_new(c.base, SIGUSR1, attach_usr1_cb, &c);
+		event_add(c.ev_usr1, NULL);
+	}
 	event_add(c.ev_tty, NULL);
 	event_add(c.ev_winch, NULL);
 	event_add(c.ev_hup, NULL);

@@ -76,6 +76,12 @@ static void compose_put_row(struct display_frame *f, unsigned x, unsigned y,
 	}
 }
 
+void compose_row(struct display_frame *f, unsigned x, unsigned y, const struct view_row *r,
+    unsigned w)
+{
+	compose_put_row(f, x, y, r, w);
+}
+
 /* Is (x, y), window-relative, on the edge of pane P (window-relative
  * rectangle PX, PY, PW, PH) as tmux counts edges: the column left or right
  * of it or the row above or below it, corners included. */

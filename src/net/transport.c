@@ -1,9 +1,11 @@
 /* transport.c — state synchronisation over sealed datagrams (see
- * transport.h and doc/PROTOCOL.md sections 7, 9, 10). The timing rules are
- * mosh's SSP with rmux's frame floor; everything is computed from the
- * times the caller passes in, so tests can run it on a simulated clock. */
+ * transport.h and doc/PROTOCOL.md sections 7, 9, 10), diffs deflated when
+ * that makes them shorter. The timing rules are mosh's SSP with rmux's
+ * frame floor and bulk pacing; everything is computed from the times the
+ * caller passes in, so tests can run it on a simulated clock. */
 #include "net/transport.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,14 +14,20 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
+#include "net/compress.h"
 #include "net/fragment.h"
 #include "net/instruction.h"
 #include "net/rtt.h"
+
+/* A deflated diff inflates to no more than a raw one may hold. */
+static_assert(COMPRESS_MAX_INFLATED == FRAGMENT_MAX_INSTRUCTION,
+    "inflation cap is the instruction cap");
 
 struct tstate {
 	uint64_t num;
 	uint64_t time; /* sent: last sent; received: arrival */
 	void *state;
+	int data; /* sent: last sent with a non-empty diff (acknowledged promptly) */
 };
 
 struct transport {
@@ -35,7 +43,14 @@ struct transport {
 	struct tstate sent[TRANSPORT_SENT_MAX + 1];
 	size_t nsent;
 	size_t assumed; /* index in sent of the state the peer is assumed to hold */
-	size_t last_diff; /* diff length of the newest instruction with data */
+	/* The newest instructions with data: send time and diff length
+	 * (before deflate), a ring for bulk pacing. */
+	struct {
+		uint64_t time;
+		size_t len;
+	} recent[TRANSPORT_BULK_RING];
+	size_t nrecent;
+	uint64_t input_at; /* newest remote state with data arrived, or NEVER */
 
 	/* Received states by number, oldest first; never empty. */
 	struct tstate *recv;
@@ -105,6 +120,7 @@ struct transport *transport_create(int side, const uint8_t key[CRYPTO_KEY_LEN], 
 	t->next_ack_time = now;
 	t->next_send_time = TRANSPORT_NEVER;
 	t->mindelay_clock = TRANSPORT_NEVER;
+	t->input_at = TRANSPORT_NEVER;
 	t->last_heard = now;
 	t->last_roundtrip = now;
 	t->last_rebind = now;
@@ -276,13 +292,14 @@ static void sent_add(struct transport *t, uint64_t now, uint64_t num)
 	s->num = num;
 	s->time = now;
 	s->state = t->lops->copy(t->current);
+	s->data = 0;
 }
 
 static void send_instruction(struct transport *t, const uint8_t *diff, size_t difflen,
     uint64_t old_num, uint64_t new_num, uint64_t now)
 {
 	struct instruction in;
-	struct buf enc, frag;
+	struct buf enc, frag, z;
 	uint8_t chaff[INSTRUCTION_CHAFF_MAX];
 	size_t chafflen, count;
 	uint64_t id;
@@ -294,6 +311,16 @@ static void send_instruction(struct transport *t, const uint8_t *diff, size_t di
 	in.throwaway_num = t->sent[0].num;
 	in.diff = diff;
 	in.difflen = difflen;
+	in.deflated = 0;
+	buf_init(&z);
+	/* Deflated when that is shorter: keystrokes and echoes stay raw. A
+	 * diff the peer would refuse to inflate is not deflated either. */
+	if (difflen >= COMPRESS_MIN_INPUT && difflen <= COMPRESS_MAX_INFLATED &&
+	    compress_deflate(diff, difflen, &z) == 0 && z.len < difflen) {
+		in.diff = z.data;
+		in.difflen = z.len;
+		in.deflated = 1;
+	}
 	chafflen = transport_random(t) % (INSTRUCTION_CHAFF_MAX + 1);
 	for (size_t i = 0; i < chafflen; i++)
 		chaff[i] = (uint8_t)transport_random(t);
@@ -329,6 +356,7 @@ static void send_instruction(struct transport *t, const uint8_t *diff, size_t di
 out:
 	buf_free(&enc);
 	buf_free(&frag);
+	buf_free(&z);
 }
 
 /* Send DIFF, which turns the assumed state into the current one. */
@@ -337,7 +365,9 @@ static void send_to_receiver(struct transport *t, const struct buf *diff, uint64
 	uint64_t old_num = t->sent[t->assumed].num;
 	uint64_t new_num;
 
-	t->last_diff = diff->len;
+	t->recent[t->nrecent % TRANSPORT_BULK_RING].time = now;
+	t->recent[t->nrecent % TRANSPORT_BULK_RING].len = diff->len;
+	t->nrecent++;
 	if (t->lops->equal(t->current, t->sent[t->nsent - 1].state)) {
 		/* A resend of the newest state under its own number. */
 		new_num = t->sent[t->nsent - 1].num;
@@ -346,6 +376,7 @@ static void send_to_receiver(struct transport *t, const struct buf *diff, uint64
 		new_num = t->sent[t->nsent - 1].num + 1;
 		sent_add(t, now, new_num);
 	}
+	t->sent[t->nsent - 1].data = 1;
 	send_instruction(t, diff->data, diff->len, old_num, new_num, now);
 	t->assumed = t->nsent - 1;
 	t->next_ack_time = now + TRANSPORT_HEARTBEAT_MS;
@@ -373,6 +404,31 @@ static uint64_t collect_ms(const struct transport *t)
 	return RMUX_MIN(side, rtt_frame_interval_ms(&t->rtt) / 2);
 }
 
+/* Whether a new state is paced as bulk output (see TRANSPORT_BULK_*). */
+static int bulk_paced(const struct transport *t, uint64_t now)
+{
+	uint64_t newest;
+	size_t bytes = 0, frames = 0, n = RMUX_MIN(t->nrecent, (size_t)TRANSPORT_BULK_RING);
+
+	if (t->input_at != TRANSPORT_NEVER && now < t->input_at + TRANSPORT_BULK_WINDOW_MS)
+		return 0;
+	if (n == 0)
+		return 0;
+	newest = t->recent[(t->nrecent - 1) % TRANSPORT_BULK_RING].time;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = (t->nrecent - 1 - i) % TRANSPORT_BULK_RING;
+		if (t->recent[k].time + TRANSPORT_BULK_WINDOW_MS <= newest)
+			break;
+		bytes += t->recent[k].len;
+		frames++;
+	}
+	/* The client's frames are keys: a burst of them is typing, which must
+	 * go out at once; only a large paste is paced. */
+	if (t->side == TRANSPORT_SERVER && frames >= TRANSPORT_BULK_FRAMES)
+		return 1;
+	return bytes >= TRANSPORT_BULK_BYTES;
+}
+
 static void calculate_timers(struct transport *t, uint64_t now)
 {
 	uint64_t rto = rtt_rto_ms(&t->rtt), interval = rtt_frame_interval_ms(&t->rtt);
@@ -381,12 +437,18 @@ static void calculate_timers(struct transport *t, uint64_t now)
 
 	/* The peer is assumed to hold the newest state sent recently enough
 	 * that it would have been acknowledged by now if lost, else the
-	 * acknowledged one. */
+	 * acknowledged one. A state sent with data whose acknowledgement is
+	 * overdue was lost, and so is what was diffed from it: stop there.
+	 * One sent without data (an ack, a heartbeat) is not acknowledged
+	 * until the peer has something to send, so its age says nothing:
+	 * stopping there would resend a newer state every frame interval
+	 * until the peer's acknowledgement came. */
 	t->assumed = 0;
 	for (size_t i = 1; i < t->nsent; i++) {
-		if (now - t->sent[i].time >= rto + TRANSPORT_ACK_DELAY_MS)
+		if (now - t->sent[i].time < rto + TRANSPORT_ACK_DELAY_MS)
+			t->assumed = i;
+		else if (t->sent[i].data)
 			break;
-		t->assumed = i;
 	}
 	if (t->lops->subtract != NULL) {
 		t->lops->subtract(t->current, t->sent[0].state);
@@ -402,9 +464,9 @@ static void calculate_timers(struct transport *t, uint64_t now)
 		 * the frame interval. Later changes join it, never queue. */
 		if (t->mindelay_clock == TRANSPORT_NEVER)
 			t->mindelay_clock = now;
-		/* After a large frame, a flood of output is likely: pace it
-		 * (a small frame, such as an echo, is never held back). */
-		if (t->last_diff >= TRANSPORT_BULK_BYTES)
+		/* Output is streaming: pace it (sparse small frames, such as
+		 * echoes, and answers to fresh input are never held back). */
+		if (bulk_paced(t, now))
 			interval = RMUX_MAX(interval, (uint64_t)TRANSPORT_BULK_MS);
 		t->next_send_time = RMUX_MAX(t->mindelay_clock + collect_ms(t), newest->time + interval);
 	} else if (active && !t->lops->equal(t->current, t->sent[t->assumed].state)) {
@@ -530,6 +592,35 @@ static size_t recv_find(const struct transport *t, uint64_t num)
 	return t->nrecv;
 }
 
+/* Set *OUT to a copy of BASE with the diff of IN applied, inflated first
+ * when it is deflated (bounded: a bomb is an error like any bad diff). */
+static int apply_diff(struct transport *t, const void *base, const struct instruction *in,
+    void **out)
+{
+	struct buf raw;
+	const uint8_t *diff = in->diff;
+	size_t len = in->difflen;
+	void *state = NULL;
+	int err = 0;
+
+	buf_init(&raw);
+	if (in->deflated) {
+		if ((err = compress_inflate(in->diff, in->difflen, COMPRESS_MAX_INFLATED, &raw)) != 0)
+			goto out;
+		diff = raw.data;
+		len = raw.len;
+	}
+	state = t->rops->copy(base);
+	if (len > 0 && (err = t->rops->apply(state, diff, len)) != 0) {
+		t->rops->free(state);
+		state = NULL;
+	}
+out:
+	buf_free(&raw);
+	*out = state;
+	return err;
+}
+
 static int process_instruction(struct transport *t, const struct instruction *in, uint64_t now)
 {
 	size_t ref, at;
@@ -553,11 +644,8 @@ static int process_instruction(struct transport *t, const struct instruction *in
 		t->quench_until = now + TRANSPORT_QUENCH_MS;
 	}
 	ref = recv_find(t, in->old_num);
-	state = t->rops->copy(t->recv[ref].state);
-	if (in->difflen > 0 && (err = t->rops->apply(state, in->diff, in->difflen)) != 0) {
-		t->rops->free(state);
+	if ((err = apply_diff(t, t->recv[ref].state, in, &state)) != 0)
 		return err;
-	}
 	for (at = t->nrecv; at > 0 && t->recv[at - 1].num > in->new_num; at--)
 		;
 	if (t->nrecv == t->recvcap) {
@@ -571,8 +659,10 @@ static int process_instruction(struct transport *t, const struct instruction *in
 	t->nrecv++;
 	if (at != t->nrecv - 1)
 		return 0;
-	if (in->difflen > 0)
+	if (in->difflen > 0) {
 		t->pending_data_ack = 1;
+		t->input_at = now;
+	}
 	return 1;
 }
 

@@ -1004,6 +1004,13 @@ static void encode_update(struct buf *out, const struct view_row *r, const struc
 	buf_free(&lit);
 }
 
+void view_row_encode(struct view_row *r, struct buf *out)
+{
+	row_seal(r);
+	buf_add_varint(out, r->cols);
+	encode_runs(out, r, 0, r->cols);
+}
+
 /* Old rows by hash, to find where a changed row came from. */
 struct row_index {
 	size_t *slot; /* row number + 1, 0 = empty */
@@ -1391,6 +1398,29 @@ static int decode_update(struct reader *rd, unsigned kind, unsigned cols,
 	if (err == 0 && !row_pairs_whole(row))
 		err = RMUX_ERR_MALFORMED;
 out:
+	if (err != 0) {
+		view_row_unref(row);
+		return err;
+	}
+	row_seal(row);
+	*out = row;
+	return 0;
+}
+
+int view_row_decode(struct reader *rd, struct view_row **out)
+{
+	struct view_row *row;
+	unsigned cols;
+	int err;
+
+	if ((err = get_uint(rd, VIEW_COLS_MAX, &cols)) != 0)
+		return err;
+	if (cols < 1)
+		return RMUX_ERR_RANGE;
+	row = view_row_create(cols);
+	err = decode_runs(rd, row, 0, cols);
+	if (err == 0 && !row_pairs_whole(row))
+		err = RMUX_ERR_MALFORMED;
 	if (err != 0) {
 		view_row_unref(row);
 		return err;

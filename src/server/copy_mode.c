@@ -1806,6 +1806,11 @@ int copy_mode_command(struct copy_mode *cm, const char *name, int argc, const ch
 
 /* ---- queries ---- */
 
+uint64_t copy_mode_top_line(const struct copy_mode *cm)
+{
+	return cm->base_abs + cm->hsize - cm->oy;
+}
+
 unsigned copy_mode_scroll_position(const struct copy_mode *cm)
 {
 	return cm->oy;

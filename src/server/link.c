@@ -27,12 +27,14 @@
 #include "common/util.h"
 #include "common/xmalloc.h"
 #include "net/datagram.h"
+#include "net/history.h"
 #include "net/input_stream.h"
 #include "net/transport.h"
 #include "net/udp.h"
 #include "net/view.h"
 #include "server/cmd.h"
 #include "server/daemon.h"
+#include "server/history_feed.h"
 #include "server/keys.h"
 #include "server/layout.h"
 #include "server/options.h"
@@ -72,6 +74,10 @@
 struct link_conn {
 	uint32_t id;
 	struct transport *t;
+	/* The history channel: its own key and id, the scheduling. */
+	uint32_t hid;
+	struct transport *ht;
+	struct history_feed *feed;
 	struct view_build *vb;
 	int session_id;
 	unsigned cols, rows;
@@ -131,6 +137,8 @@ unsigned link_port(void)
 static void conn_free(struct link_conn *c)
 {
 	transport_free(c->t);
+	transport_free(c->ht);
+	history_feed_free(c->feed);
 	view_build_free(c->vb);
 	free(c);
 }
@@ -153,13 +161,16 @@ static void conn_drop(struct link_conn *c, const char *why)
 	conn_free(c);
 }
 
-static struct link_conn *conn_find(uint32_t id)
+/* The connection either of whose channels has id ID; *HISTORY says which. */
+static struct link_conn *conn_find_channel(uint32_t id, int *history)
 {
 	struct link_conn *c;
 
 	for (c = conns; c != NULL; c = c->next) {
-		if (c->id == id)
+		if (c->id == id || c->hid == id) {
+			*history = c->id != id;
 			return c;
+		}
 	}
 	return NULL;
 }
@@ -491,17 +502,44 @@ static void schedule(uint64_t now, uint64_t wake)
 	evtimer_add(ev_timer, &tv);
 }
 
-static void conn_send(struct link_conn *c, uint64_t now)
+static void conn_send_one(struct transport *t, uint64_t now)
 {
-	const struct udp_addr *to = transport_peer(c->t, now);
+	const struct udp_addr *to = transport_peer(t, now);
 	const uint8_t *data;
 	size_t len;
 
-	while (transport_pop(c->t, &data, &len)) {
+	while (transport_pop(t, &data, &len)) {
 		/* A full socket buffer is a loss the transport recovers. */
 		if (to != NULL)
 			(void)udp_send(sock_fd, data, len, to);
 	}
+}
+
+static void conn_send(struct link_conn *c, uint64_t now)
+{
+	conn_send_one(c->t, now);
+	conn_send_one(c->ht, now);
+}
+
+/* The history channel's turn: chunks for the panes the view shows, as
+ * the feed's rules allow, then its transport's tick. Live frames go in
+ * their own datagrams, first (conn_send). */
+static uint64_t history_pass(struct link_conn *c, struct session *s, uint64_t now)
+{
+	const struct view *v = transport_current_state(c->t);
+	uint32_t ids[VIEW_PANES_MAX];
+	size_t n = 0;
+	long long limit = s != NULL ? options_get_number(s->options, "client-history-limit") : 0;
+	int busy = transport_sent_num(c->t) > transport_acked_num(c->t);
+
+	for (size_t i = 0; i < v->npanes && n < VIEW_PANES_MAX; i++)
+		ids[n++] = v->pane[i].id;
+	if (limit < 0)
+		limit = 0;
+	(void)history_feed_update(c->feed, transport_current_state(c->ht), ids, n,
+	    history_feed_pane_lookup, c->feed, transport_remote_state(c->ht),
+	    (unsigned)RMUX_MIN(limit, (long long)HISTORY_LIMIT_MAX), busy);
+	return transport_tick(c->ht, now);
 }
 
 static void pass(uint64_t now)
@@ -536,6 +574,8 @@ static void pass(uint64_t now)
 				continue;
 			}
 			w = transport_tick(c->t, now);
+			wake = RMUX_MIN(wake, w);
+			w = transport_tick(c->ht, now);
 			conn_send(c, now);
 			wake = RMUX_MIN(wake, w);
 			wake = RMUX_MIN(wake, c->detach_at + LINK_DETACH_MS + 1);
@@ -556,6 +596,8 @@ static void pass(uint64_t now)
 		w = echo_update(c, s, changed == 2, now);
 		wake = RMUX_MIN(wake, w);
 		w = transport_tick(c->t, now);
+		wake = RMUX_MIN(wake, w);
+		w = history_pass(c, s, now);
 		conn_send(c, now);
 		wake = RMUX_MIN(wake, w);
 	}
@@ -594,7 +636,7 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
 	for (int i = 0; i < LINK_READ_BURST; i++) {
 		struct link_conn *c;
 		uint32_t id;
-		int r;
+		int r, history = 0;
 		ssize_t n = udp_recv(sock_fd, packet, sizeof packet, &from);
 
 		if (n < 0)
@@ -604,13 +646,24 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		if (datagram_peek_conn_id(packet, (size_t)n, &id) != 0)
 			continue;
-		c = conn_find(id);
+		c = conn_find_channel(id, &history);
 		if (c == NULL)
 			continue;
 		got = 1;
+		if (history) {
+			/* The wants are read where they are used. */
+			(void)transport_receive(c->ht, packet, (size_t)n, &from, now);
+			continue;
+		}
 		r = transport_receive(c->t, packet, (size_t)n, &from, now);
-		if (r >= 0)
+		if (r >= 0) {
+			const struct udp_addr *a = transport_peer(c->t, now);
+
 			conn_note_addr(c, now);
+			/* Roaming: the history channel follows the live one. */
+			if (a != NULL)
+				transport_set_peer(c->ht, a);
+		}
 		if (r == 1)
 			apply_input(c, now);
 	}
@@ -674,11 +727,14 @@ static void term_copy(char *out, const char *term)
 int link_connection_new(struct session *s, const char *term, unsigned port, unsigned *bound_port,
     char key_text[CRYPTO_KEY_TEXT_SIZE], char **cause)
 {
-	uint8_t key[CRYPTO_KEY_LEN];
+	uint8_t key[CRYPTO_KEY_LEN], hkey[CRYPTO_KEY_LEN];
 	struct view *initial_view;
 	struct input_stream *initial_input;
+	struct history_stream *initial_history;
+	struct history_wants *initial_wants;
 	struct link_conn *c, **cp;
-	uint32_t id;
+	uint32_t id, hid;
+	int dummy;
 	uint64_t now = time_now_ms();
 
 	if (nconns >= LINK_CONN_MAX) {
@@ -687,10 +743,14 @@ int link_connection_new(struct session *s, const char *term, unsigned port, unsi
 	}
 	if (link_bind(port, cause) != 0)
 		return -1;
+	/* Both channels' ids are new and differ from each other. */
 	do {
 		crypto_key_generate(key);
 		id = crypto_key_id(key);
-	} while (conn_find(id) != NULL);
+		history_key_derive(key, hkey);
+		hid = crypto_key_id(hkey);
+	} while (id == hid || conn_find_channel(id, &dummy) != NULL ||
+	    conn_find_channel(hid, &dummy) != NULL);
 
 	c = xcalloc(1, sizeof *c);
 	c->id = id;
@@ -711,8 +771,18 @@ int link_connection_new(struct session *s, const char *term, unsigned port, unsi
 	    &input_stream_ops, initial_input, now);
 	view_free(initial_view);
 	input_stream_free(initial_input);
+	/* The history channel starts from an empty stream and no wants. */
+	c->hid = hid;
+	c->feed = history_feed_create();
+	initial_history = history_stream_create();
+	initial_wants = history_wants_create();
+	c->ht = transport_create(TRANSPORT_SERVER, hkey, hid, &history_stream_ops, initial_history,
+	    &history_wants_ops, initial_wants, now);
+	history_stream_free(initial_history);
+	history_wants_free(initial_wants);
 	crypto_key_encode(key, key_text);
 	explicit_bzero(key, sizeof key);
+	explicit_bzero(hkey, sizeof hkey);
 	c->force = 1;
 	/* In order of creation, as list-clients shows them. */
 	for (cp = &conns; *cp != NULL; cp = &(*cp)->next)

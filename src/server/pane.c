@@ -26,6 +26,8 @@
 #include "server/session.h"
 #include "server/window.h"
 #include "server/copy_mode.h"
+#include "term/history.h"
+#include "term/screen.h"
 #include "term/vt.h"
 
 static struct pane *all_panes;
@@ -290,13 +292,34 @@ void pane_free(struct pane *p)
 	free(p);
 }
 
+uint32_t pane_history_gen(struct pane *p)
+{
+	const struct history *h = vt_screen(p->vt)->history;
+	uint64_t total = h != NULL ? history_total(h) : 0;
+	unsigned size = h != NULL ? history_size(h) : 0;
+
+	/* Pushes only raise the total, and the size with it up to the
+	 * limit; anything else removed or renumbered lines. */
+	if (total < p->hist_total ||
+	    (uint64_t)size < RMUX_MIN((uint64_t)p->hist_size + (total - p->hist_total),
+	    (uint64_t)(h != NULL ? history_limit(h) : 0)))
+		p->hist_gen++;
+	p->hist_total = total;
+	p->hist_size = size;
+	return p->hist_gen;
+}
+
 void pane_resize(struct pane *p, unsigned sx, unsigned sy)
 {
 	if (sx == p->sx && sy == p->sy)
 		return;
+	/* A reflow renumbers the history; a taller screen pops lines back. */
+	if (sx != p->sx || sy > p->sy)
+		p->hist_gen++;
 	p->sx = sx;
 	p->sy = sy;
 	vt_resize(p->vt, sx, sy);
+	(void)pane_history_gen(p);
 	if (p->copy != NULL)
 		copy_mode_refresh(p->copy);
 	if (p->fd >= 0)

@@ -26,6 +26,7 @@
 #include "server/status.h"
 #include "server/window.h"
 #include "term/grid.h"
+#include "term/history.h"
 #include "term/screen.h"
 #include "term/vt.h"
 
@@ -134,6 +135,7 @@ static uint64_t signature(struct session *s, unsigned cols, unsigned rows)
 		h = mix(h, scr->title_serial);
 		h = mix(h, scr->bells);
 		h = mix(h, (uint64_t)(uintptr_t)p->copy);
+		h = mix(h, pane_history_gen(p));
 		if (p->copy != NULL) {
 			unsigned x, y;
 
@@ -309,6 +311,23 @@ static void rows_from_grid(struct view *v, struct view_pane *vp, struct vb_pane 
 	c->dirty = dirty;
 }
 
+/* The history numbers the client's mirror and copy mode go by. */
+static void build_history(struct view *v, struct view_pane *vp, struct pane *p)
+{
+	const struct history *h = vt_screen(p->vt)->history;
+	uint32_t gen = pane_history_gen(p), size = 0;
+	uint64_t base = 0, top;
+
+	if (h != NULL) {
+		base = history_total(h);
+		size = history_size(h);
+	}
+	top = p->copy != NULL ? copy_mode_top_line(p->copy) : base;
+	if (vp->hist_gen != gen || vp->hist_base != base || vp->hist_size != size ||
+	    vp->copy_top != top)
+		view_set_pane_history(v, vp, gen, base, size, top);
+}
+
 static void build_pane(struct view_build *vb, struct view *v, struct view_pane *vp, struct pane *p)
 {
 	const struct screen *scr = vt_screen(p->vt);
@@ -339,6 +358,7 @@ static void build_pane(struct view_build *vb, struct view *v, struct view_pane *
 	if (vp->flags != flags || vp->modes != (scr->modes & VIEW_PANE_MODES) ||
 	    strcmp(vp->title, scr->title) != 0)
 		view_set_pane_state(v, vp, flags, scr->modes, scr->title);
+	build_history(v, vp, p);
 }
 
 /* ---- layout ---- */
@@ -564,6 +584,8 @@ int view_build_update(struct view_build *vb, struct view *v, struct session *s, 
 		flags |= VIEW_ZOOMED;
 	if (options_get_number(s->options, "mouse"))
 		flags |= VIEW_MOUSE;
+	if (options_get_number(s->options, "history-native"))
+		flags |= VIEW_HISTORY_NATIVE;
 	flags |= ((uint32_t)options_get_number(s->options, "predict") << VIEW_PREDICT_SHIFT) &
 	    VIEW_PREDICT_MASK;
 	if (w->active != NULL)

@@ -1,6 +1,7 @@
 /* test_instruction.c — the instruction codec: round trips over random
- * numbers, diffs and chaff; every truncation and any trailing byte
- * rejected; version, order of the state numbers and the bounds checked. */
+ * numbers, diffs, deflate flags and chaff; every truncation and any
+ * trailing byte rejected; version, order of the state numbers, the
+ * deflate flag and the bounds checked. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,7 @@ static void random_instruction(struct instruction *in, uint8_t *diff, size_t dif
 		diff[i] = (uint8_t)rng();
 	in->diff = diff;
 	in->difflen = difflen;
+	in->deflated = difflen > 0 && rng() % 2;
 }
 
 static void test_roundtrip(void **state)
@@ -72,6 +74,7 @@ static void test_roundtrip(void **state)
 		assert_true(got.ack_num == in.ack_num);
 		assert_true(got.throwaway_num == in.throwaway_num);
 		assert_int_equal(got.difflen, difflen);
+		assert_int_equal(got.deflated, in.deflated);
 		if (difflen > 0)
 			assert_memory_equal(got.diff, diff, difflen);
 		/* The diff is a view into the encoded bytes, not a copy. */
@@ -80,20 +83,36 @@ static void test_roundtrip(void **state)
 	}
 }
 
-/* The layout of PROTOCOL.md section 7, byte for byte. */
+/* The layouts of PROTOCOL.md section 7, byte for byte: the diff field is
+ * the length times 2, plus 1 for a deflated diff. */
 static void test_layout(void **state)
 {
 	static const uint8_t want[] = {
-		PROTOCOL_VERSION, 0x05, 0x96, 0x01, 0x00, 0x03, 0x02, 'h', 'i', 0x01, 0xaa,
+		PROTOCOL_VERSION, 0x05, 0x96, 0x01, 0x00, 0x03, 0x04, 'h', 'i', 0x01, 0xaa,
+	};
+	static const uint8_t stored[] = { 0x01, 0x02, 0x00, 0xfd, 0xff, 'h', 'i' };
+	static const uint8_t want_deflated[] = {
+		PROTOCOL_VERSION, 0x05, 0x96, 0x01, 0x00, 0x03, 0x0f,
+		0x01, 0x02, 0x00, 0xfd, 0xff, 'h', 'i', 0x00,
 	};
 	uint8_t chaff = 0xaa;
-	struct instruction in = { 5, 150, 0, 3, (const uint8_t *)"hi", 2 };
+	struct instruction in = { 5, 150, 0, 3, (const uint8_t *)"hi", 2, 0 }, got;
 	struct buf b;
 
 	buf_init(&b);
 	assert_int_equal(instruction_encode(&in, &chaff, 1, &b), 0);
 	assert_int_equal(b.len, sizeof want);
 	assert_memory_equal(b.data, want, sizeof want);
+	buf_reset(&b);
+	in.diff = stored;
+	in.difflen = sizeof stored;
+	in.deflated = 1;
+	assert_int_equal(instruction_encode(&in, NULL, 0, &b), 0);
+	assert_int_equal(b.len, sizeof want_deflated);
+	assert_memory_equal(b.data, want_deflated, sizeof want_deflated);
+	assert_int_equal(instruction_decode(b.data, b.len, &got), 0);
+	assert_int_equal(got.deflated, 1);
+	assert_int_equal(got.difflen, sizeof stored);
 	buf_free(&b);
 }
 
@@ -122,7 +141,7 @@ static void test_truncation_and_trailing(void **state)
 static void test_rejects(void **state)
 {
 	uint8_t chaff[INSTRUCTION_CHAFF_MAX + 1] = { 0 };
-	struct instruction in = { 4, 9, 2, 1, NULL, 0 }, got;
+	struct instruction in = { 4, 9, 2, 1, NULL, 0, 0 }, got;
 	struct buf b;
 
 	buf_init(&b);
@@ -167,8 +186,22 @@ static void test_rejects(void **state)
 	buf_add_u8(&b, PROTOCOL_VERSION);
 	for (int i = 0; i < 4; i++)
 		buf_add_varint(&b, 0);
-	buf_add_varint(&b, FRAGMENT_MAX_INSTRUCTION + 1);
+	buf_add_varint(&b, (FRAGMENT_MAX_INSTRUCTION + 1) * 2);
 	assert_int_equal(instruction_decode(b.data, b.len, &got), RMUX_ERR_TOO_BIG);
+
+	/* An empty diff flagged deflated: no deflate stream is empty. */
+	buf_reset(&b);
+	in.old_num = 4;
+	in.deflated = 1;
+	assert_int_equal(instruction_encode(&in, chaff, 0, &b), RMUX_ERR_RANGE);
+	assert_int_equal(b.len, 0);
+	in.deflated = 0;
+	assert_int_equal(instruction_encode(&in, chaff, 0, &b), 0);
+	assert_int_equal(b.data[5], 0x00);
+	b.data[5] = 0x01;
+	assert_int_equal(instruction_decode(b.data, b.len, &got), RMUX_ERR_MALFORMED);
+	assert_null(got.diff);
+	assert_int_equal(got.deflated, 0);
 	buf_reset(&b);
 	buf_add_u8(&b, PROTOCOL_VERSION);
 	for (int i = 0; i < 11; i++)
@@ -191,6 +224,7 @@ static void test_garbage(void **state)
 		if (instruction_decode(data, len, &got) == 0) {
 			assert_true(got.diff + got.difflen <= data + len);
 			assert_true(got.throwaway_num <= got.old_num && got.old_num <= got.new_num);
+			assert_true(!got.deflated || got.difflen > 0);
 		}
 	}
 }

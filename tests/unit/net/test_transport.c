@@ -1,8 +1,10 @@
 /* test_transport.c — two transports wired in memory on a simulated clock,
  * with simulated loss, delay, reordering and roaming: states converge,
  * intermediate states are skipped, acks, heartbeats and resends keep
- * their timing, replays change nothing, the server follows the newest
- * datagram's address, and the client knows when to rebind. */
+ * their timing, floods are paced but echoes and answers to input are not,
+ * diffs travel deflated and bad deflated diffs change nothing, replays
+ * change nothing, the server follows the newest datagram's address, and
+ * the client knows when to rebind. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 
 #include "common/buf.h"
 #include "common/util.h"
+#include "net/compress.h"
 #include "net/datagram.h"
 #include "net/fragment.h"
 #include "net/instruction.h"
@@ -590,11 +593,46 @@ static void test_server_silence(void **state)
 	sim_free(&m);
 }
 
+/* Send the client an instruction as the server would, with the link L,
+ * fragmented as needed; DIFF is sent as it is, flagged DEFLATED. Returns
+ * what transport_receive() said of the last fragment. */
+static int deliver(struct sim *m, struct datagram_link *l, uint64_t old_num, uint64_t new_num,
+    const uint8_t *diff, size_t difflen, int deflated)
+{
+	struct instruction in = { old_num, new_num, 0, 0, diff, difflen, deflated };
+	struct buf enc, frag, dgram;
+	static uint64_t id = 5000;
+	size_t count;
+	int rc = 0;
+
+	buf_init(&enc);
+	buf_init(&frag);
+	buf_init(&dgram);
+	assert_int_equal(instruction_encode(&in, NULL, 0, &enc), 0);
+	count = fragment_count(enc.len, FRAGMENT_PAYLOAD_MAX);
+	for (size_t i = 0; i < count; i++) {
+		buf_reset(&frag);
+		buf_reset(&dgram);
+		assert_int_equal(fragment_encode(id, enc.data, enc.len, FRAGMENT_PAYLOAD_MAX, i, &frag),
+		    0);
+		assert_int_equal(datagram_link_seal(l, 0, DATAGRAM_TS_NONE, frag.data, frag.len,
+		    &dgram), 0);
+		rc = transport_receive(m->c, dgram.data, dgram.len, &m->saddr, m->now);
+		if (i + 1 < count)
+			assert_int_equal(rc, 0);
+	}
+	id++;
+	buf_free(&enc);
+	buf_free(&frag);
+	buf_free(&dgram);
+	return rc;
+}
+
 /* Seal an instruction as the server would, with the link L. */
 static void forge(struct datagram_link *l, uint64_t old_num, uint64_t new_num,
     const uint8_t *diff, size_t difflen, struct buf *dgram)
 {
-	struct instruction in = { old_num, new_num, 0, 0, diff, difflen };
+	struct instruction in = { old_num, new_num, 0, 0, diff, difflen, 0 };
 	struct buf enc, frag;
 	static uint64_t id = 1000;
 
@@ -642,6 +680,238 @@ static void test_unusable_instructions(void **state)
 	assert_int_equal(transport_remote_num(m.c), 3);
 	buf_free(&d);
 	datagram_link_free(l);
+	sim_free(&m);
+}
+
+/* A large repetitive state crosses the link deflated: a few datagrams
+ * instead of one per 1190 bytes, and the peer gets it exactly. */
+static void test_deflated_on_wire(void **state)
+{
+	struct sim m;
+	struct bstr big;
+	struct buf text;
+	unsigned before;
+
+	sim_init(&m, 16, 0);
+	m.delay = 10;
+	sim_run_until(&m, 1000);
+	buf_init(&text);
+	for (int i = 0; text.len < 30000; i++)
+		buf_add_printf(&text, "%06d alpha beta gamma delta epsilon\r\n", i);
+	big.len = text.len;
+	big.d = text.data;
+	before = m.down.sent;
+	transport_set_current_state(m.s, &big);
+	sim_converge(&m, 2000);
+	assert_true(bstr_equal(transport_remote_state(m.c), &big));
+	/* Raw, 26 fragments at least; deflated, a handful (and an ack). */
+	assert_true(m.down.sent - before <= 8);
+	/* A short change goes raw and still applies. */
+	bstr_set(m.s, "k");
+	sim_converge(&m, 2000);
+	buf_free(&text);
+	sim_free(&m);
+}
+
+/* Deflated diffs that do not inflate, or inflate past the 4 MiB cap, are
+ * refused like a diff the state type rejects: nothing changes, and a good
+ * one is taken afterwards. */
+static void test_deflated_refused(void **state)
+{
+	struct sim m;
+	struct datagram_link *l = datagram_link_create(key, CONN_ID, TRANSPORT_SERVER);
+	struct buf raw, z;
+	static const uint8_t reserved[] = { 0x07, 0x00 };
+	static const uint8_t good[] = { 0, 'o', 'k' };
+
+	sim_init(&m, 17, 0);
+	m.now = 10;
+	buf_init(&raw);
+	buf_init(&z);
+	/* A bomb: a valid bstr diff of 4 MiB + 1 bytes, deflated to a few KiB. */
+	buf_add_varint(&raw, 0);
+	buf_reserve(&raw, COMPRESS_MAX_INFLATED);
+	memset(raw.data + raw.len, 'a', COMPRESS_MAX_INFLATED);
+	raw.len += COMPRESS_MAX_INFLATED;
+	assert_int_equal(compress_deflate(raw.data, raw.len, &z), 0);
+	assert_true(z.len < 16 * 1024);
+	bstr_applies = 0;
+	assert_int_equal(deliver(&m, l, 0, 1, z.data, z.len, 1), RMUX_ERR_TOO_BIG);
+	assert_int_equal(transport_remote_num(m.c), 0);
+	/* Truncated: the stream ends early. */
+	assert_int_equal(deliver(&m, l, 0, 2, z.data, z.len / 2, 1), RMUX_ERR_TRUNCATED);
+	/* Not deflate at all. */
+	assert_int_equal(deliver(&m, l, 0, 3, reserved, sizeof reserved, 1), RMUX_ERR_MALFORMED);
+	/* Bytes after the end of the stream. */
+	buf_reset(&z);
+	assert_int_equal(compress_deflate(good, sizeof good, &z), 0);
+	buf_add_u8(&z, 0);
+	assert_int_equal(deliver(&m, l, 0, 4, z.data, z.len, 1), RMUX_ERR_TRAILING);
+	assert_int_equal(bstr_applies, 0);
+	assert_int_equal(transport_remote_num(m.c), 0);
+	/* The same diff, well formed, is applied. */
+	z.len--;
+	assert_int_equal(deliver(&m, l, 0, 5, z.data, z.len, 1), 1);
+	assert_int_equal(transport_remote_num(m.c), 5);
+	assert_true(bstr_is(transport_remote_state(m.c), "ok"));
+	buf_free(&raw);
+	buf_free(&z);
+	datagram_link_free(l);
+	sim_free(&m);
+}
+
+/* A flood of small changes on a fast link is paced as bulk output (about
+ * one frame per TRANSPORT_BULK_MS, not one per frame interval), while a
+ * sparse small change goes out at once and input from the peer lifts the
+ * pacing so that the answer is not held back. */
+static void test_bulk_pacing(void **state)
+{
+	struct sim m;
+	char text[128];
+	unsigned before, frames;
+	uint64_t start, key_at;
+	int keyed = 0;
+
+	sim_init(&m, 18, 0);
+	m.delay = 0;
+	sim_run_until(&m, 2000);
+	/* 2 s of 80-byte frames every 2 ms: each alone is small. */
+	before = m.down.sent;
+	start = m.now;
+	for (int i = 0; m.now < start + 2000; i++) {
+		snprintf(text, sizeof text, "%06d %s", i,
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuv");
+		bstr_set(m.s, text);
+		sim_run_until(&m, m.now + 2);
+	}
+	frames = m.down.sent - before;
+	assert_true(frames >= 2000 / TRANSPORT_BULK_MS / 2);
+	assert_true(frames <= 2000 / TRANSPORT_BULK_MS + 10);
+
+	/* Still flooding: a key from the client, just after a paced frame. */
+	for (int i = 0; !keyed && i < 1000; i++) {
+		snprintf(text, sizeof text, "%06d more output", i);
+		bstr_set(m.s, text);
+		sim_run_until(&m, m.now + 1);
+		if (m.down.last + 1 >= m.now && i > 10) {
+			bstr_set(m.c, "^C");
+			keyed = 1;
+		}
+	}
+	assert_true(keyed);
+	/* The client's key goes at its own (short) frame interval. */
+	for (int i = 0; i < 20 && !bstr_is(transport_remote_state(m.s), "^C"); i++)
+		sim_run_until(&m, m.now + 1);
+	assert_true(bstr_is(transport_remote_state(m.s), "^C"));
+	/* The shell answers: the frame showing the prompt does not wait out
+	 * the bulk pace. */
+	key_at = m.now;
+	bstr_set(m.s, "prompt$ ");
+	m.first_down_after = m.now;
+	m.first_down_at = 0;
+	sim_run_until(&m, m.now + TRANSPORT_BULK_MS);
+	assert_true(bstr_is(transport_remote_state(m.c), "prompt$ "));
+	assert_true(m.first_down_at != 0);
+	assert_true(m.first_down_at - key_at <= TRANSPORT_COLLECT_SERVER_MS + RTT_FRAME_MIN_MS);
+
+	/* Keys typed fast (10 ms apart) each go out at once: the client
+	 * paces only large pastes. */
+	sim_run_until(&m, m.now + 1000);
+	for (int i = 0; i < 8; i++) {
+		uint64_t at = m.now;
+
+		snprintf(text, sizeof text, "typed %d", i);
+		bstr_set(m.c, text);
+		for (int k = 0; k < 10 && !bstr_is(transport_remote_state(m.s), text); k++)
+			sim_run_until(&m, m.now + 1);
+		assert_true(bstr_is(transport_remote_state(m.s), text));
+		assert_true(m.now - at <= TRANSPORT_COLLECT_CLIENT_MS + RTT_FRAME_MIN_MS + 1);
+		sim_run_until(&m, at + 10);
+	}
+
+	/* Quiet, then a sparse small change (an echo): no pacing. */
+	sim_run_until(&m, m.now + 1000);
+	for (int i = 0; i < 5; i++) {
+		uint64_t at = m.now;
+
+		snprintf(text, sizeof text, "echo %d", i);
+		bstr_set(m.s, text);
+		m.first_down_after = at;
+		m.first_down_at = 0;
+		sim_run_until(&m, m.now + 100);
+		assert_true(m.first_down_at != 0);
+		assert_true(m.first_down_at - at <= TRANSPORT_COLLECT_SERVER_MS + RTT_FRAME_MIN_MS);
+	}
+	sim_free(&m);
+}
+
+/* After an idle spell the sender may hold an acknowledgement the peer has
+ * not acknowledged (it had nothing to send). A change sent then is not resent
+ * at every frame interval while its acknowledgement is on its way: one
+ * frame, then the peer's acknowledgement. */
+static void test_no_resend_storm(void **state)
+{
+	for (unsigned delay = 0; delay <= 100; delay += 50) {
+		struct sim m;
+		unsigned before;
+
+		sim_init(&m, 19 + delay, 0);
+		m.delay = delay;
+		bstr_set(m.c, "x");
+		sim_run_until(&m, 1000);
+		bstr_set(m.s, "y");
+		sim_converge(&m, 2000);
+		sim_run_until(&m, m.now + 1000);
+		/* The client types; the server's acknowledgement of it is
+		 * acknowledged by nothing until the client's next heartbeat. */
+		bstr_set(m.c, "xz");
+		sim_run_until(&m, m.now + 2 * delay + TRANSPORT_ACK_DELAY_MS + 500);
+		assert_true(bstr_is(transport_remote_state(m.s), "xz"));
+		assert_true(transport_acked_num(m.s) < transport_sent_num(m.s));
+		before = m.down.sent;
+		bstr_set(m.s, "echo");
+		sim_run_until(&m, m.now + 2 * delay + TRANSPORT_ACK_DELAY_MS + 20);
+		assert_true(bstr_is(transport_remote_state(m.c), "echo"));
+		assert_int_equal(transport_acked_num(m.s), transport_sent_num(m.s));
+		assert_int_equal(m.down.sent - before, 1);
+		sim_free(&m);
+	}
+}
+
+/* A frame lost in the middle of a flood breaks the chain of diffs built
+ * on it: once its acknowledgement is overdue the sender goes back to the
+ * acknowledged state, so the peer catches up while the flood goes on
+ * (not only when it stops). */
+static void test_flood_recovers_from_loss(void **state)
+{
+	struct sim m;
+	struct buf log;
+	struct bstr cur;
+	const struct bstr *got;
+
+	sim_init(&m, 21, 0);
+	m.delay = 20;
+	sim_run_until(&m, 1000);
+	buf_init(&log);
+	for (int i = 0; i < 300; i++) {
+		/* Each frame adds more than the resend slack: the diff from
+		 * the acknowledged state is not the cheap choice. */
+		buf_add_printf(&log, "line %04d of a log that scrolls by, as a build does\n", i);
+		cur.len = log.len;
+		cur.d = log.data;
+		transport_set_current_state(m.s, &cur);
+		if (i == 100)
+			m.block_down = 1;
+		if (i == 106)
+			m.block_down = 0;
+		sim_run_until(&m, m.now + 10);
+	}
+	/* 1.9 s after the loss, still flooding: the client is at most
+	 * about a round trip, an RTO and a frame or two behind. */
+	got = transport_remote_state(m.c);
+	assert_true(got->len <= log.len && memcmp(got->d, log.data, got->len) == 0);
+	assert_true(log.len - got->len < 60 * 52);
+	buf_free(&log);
 	sim_free(&m);
 }
 
@@ -737,6 +1007,11 @@ int main(void)
 		cmocka_unit_test(test_unusable_instructions),
 		cmocka_unit_test(test_tick_twice_keeps_outbox),
 		cmocka_unit_test(test_rebind_due_no_spin),
+		cmocka_unit_test(test_deflated_on_wire),
+		cmocka_unit_test(test_deflated_refused),
+		cmocka_unit_test(test_bulk_pacing),
+		cmocka_unit_test(test_no_resend_storm),
+		cmocka_unit_test(test_flood_recovers_from_loss),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
