@@ -185,6 +185,9 @@ do_bench() {
 	# Typing at 200 ms round trip and 10% loss: predictive echo and
 	# Ctrl-C, rmux beside mosh through the relay.
 	python3 tests/bench/echo.py "$top/build-bench"
+	# Copy-mode page-up at 300 ms round trip: rmux from its mirror, rmux
+	# without it, tmux inside mosh.
+	python3 tests/bench/copy.py "$top/build-bench"
 }
 
 do_fuzz() {
