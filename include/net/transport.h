@@ -139,6 +139,14 @@ int transport_pop(struct transport *t, const uint8_t **data, size_t *len);
 int transport_should_rebind(const struct transport *t, uint64_t now);
 void transport_rebound(struct transport *t, uint64_t now);
 
+/* A quiet transport sends no heartbeats: only states, their resends and
+ * acknowledgements of the peer's data (a side channel whose liveness the
+ * caller learns from another transport). */
+void transport_set_quiet(struct transport *t, int quiet);
+/* The peer was heard from at NOW on another channel of the same
+ * connection: keeps a quiet server transport's peer and resends alive. */
+void transport_heard(struct transport *t, uint64_t now);
+
 /* When the last authenticated datagram arrived, and when the newest local
  * state the peer has acknowledged was sent (for "Last contact" notices). */
 uint64_t transport_last_heard(const struct transport *t);

@@ -544,8 +544,10 @@ static void attach_udp_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		}
 		r = transport_receive(c->t, data, (size_t)n, &from, time_now_ms());
-		if (r >= 0)
+		if (r >= 0) {
 			c->heard = 1;
+			transport_heard(c->ht, time_now_ms());
+		}
 		if (r == 1)
 			attach_new_view(c);
 		if (c->done)
@@ -819,6 +821,7 @@ int attach_run(const struct udp_addr *server, const uint8_t key[CRYPTO_KEY_LEN],
 	history_stream_free(empty_history);
 	OPENSSL_cleanse(hkey, sizeof hkey);
 	transport_set_peer(c.ht, server);
+	transport_set_quiet(c.ht, 1);
 	/* The daemon's first limit message sets the real limit. */
 	c.mirror = mirror_create(MIRROR_DEFAULT_LIMIT);
 	c.mirror_dump = getenv("RMUX_MIRROR_DUMP");

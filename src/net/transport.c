@@ -61,6 +61,7 @@ struct transport {
 
 	int pending_data_ack;
 	uint64_t next_ack_time;
+	int quiet; /* no heartbeats (transport_set_quiet()) */
 	uint64_t next_send_time;
 	uint64_t mindelay_clock; /* first change not yet sent, or NEVER */
 
@@ -205,6 +206,20 @@ void transport_remote_diff(struct transport *t, struct buf *out)
 	}
 	t->rops->free(t->given);
 	t->given = t->rops->copy(t->recv[t->nrecv - 1].state);
+}
+
+void transport_set_quiet(struct transport *t, int quiet)
+{
+	t->quiet = quiet != 0;
+	if (t->quiet && t->next_ack_time != TRANSPORT_NEVER && !t->pending_data_ack &&
+	    t->nsent > 1)
+		t->next_ack_time = TRANSPORT_NEVER;
+}
+
+void transport_heard(struct transport *t, uint64_t now)
+{
+	if (now > t->last_heard)
+		t->last_heard = now;
 }
 
 uint64_t transport_last_heard(const struct transport *t)
@@ -359,6 +374,13 @@ out:
 	buf_free(&z);
 }
 
+/* When an idle side next says something unasked: a heartbeat, or never
+ * on a quiet channel. */
+static uint64_t heartbeat_time(const struct transport *t, uint64_t now)
+{
+	return t->quiet ? TRANSPORT_NEVER : now + TRANSPORT_HEARTBEAT_MS;
+}
+
 /* Send DIFF, which turns the assumed state into the current one. */
 static void send_to_receiver(struct transport *t, const struct buf *diff, uint64_t now)
 {
@@ -379,7 +401,7 @@ static void send_to_receiver(struct transport *t, const struct buf *diff, uint64
 	t->sent[t->nsent - 1].data = 1;
 	send_instruction(t, diff->data, diff->len, old_num, new_num, now);
 	t->assumed = t->nsent - 1;
-	t->next_ack_time = now + TRANSPORT_HEARTBEAT_MS;
+	t->next_ack_time = heartbeat_time(t, now);
 	t->next_send_time = TRANSPORT_NEVER;
 }
 
@@ -392,7 +414,7 @@ static void send_empty_ack(struct transport *t, uint64_t now)
 
 	sent_add(t, now, new_num);
 	send_instruction(t, NULL, 0, old_num, new_num, now);
-	t->next_ack_time = now + TRANSPORT_HEARTBEAT_MS;
+	t->next_ack_time = heartbeat_time(t, now);
 	t->next_send_time = TRANSPORT_NEVER;
 }
 
@@ -629,9 +651,14 @@ static int process_instruction(struct transport *t, const struct instruction *in
 
 	process_ack(t, in->ack_num);
 	t->last_roundtrip = t->sent[0].time;
-	/* A state already held is a duplicate or a resend: nothing to do. */
-	if (recv_find(t, in->new_num) != t->nrecv)
+	/* A state already held is a duplicate or a resend: nothing to apply.
+	 * A resend of data means our acknowledgement was lost: send another
+	 * (a quiet peer has no heartbeat that would carry it). */
+	if (recv_find(t, in->new_num) != t->nrecv) {
+		if (in->difflen > 0)
+			t->pending_data_ack = 1;
 		return 0;
+	}
 	/* Without the base state the diff means nothing; this also keeps a
 	 * replayed or stale instruction from being applied twice. */
 	if (recv_find(t, in->old_num) == t->nrecv)

@@ -660,9 +660,11 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
 			const struct udp_addr *a = transport_peer(c->t, now);
 
 			conn_note_addr(c, now);
-			/* Roaming: the history channel follows the live one. */
+			/* Roaming: the history channel follows the live one,
+			 * and hearing the client there keeps it in touch. */
 			if (a != NULL)
 				transport_set_peer(c->ht, a);
+			transport_heard(c->ht, now);
 		}
 		if (r == 1)
 			apply_input(c, now);
@@ -778,6 +780,9 @@ int link_connection_new(struct session *s, const char *term, unsigned port, unsi
 	initial_wants = history_wants_create();
 	c->ht = transport_create(TRANSPORT_SERVER, hkey, hid, &history_stream_ops, initial_history,
 	    &history_wants_ops, initial_wants, now);
+	/* The live channel's heartbeats keep the connection alive; an idle
+	 * history channel costs nothing on the wire. */
+	transport_set_quiet(c->ht, 1);
 	history_stream_free(initial_history);
 	history_wants_free(initial_wants);
 	crypto_key_encode(key, key_text);

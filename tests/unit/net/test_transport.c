@@ -396,6 +396,56 @@ static void test_heartbeat(void **state)
 	sim_free(&m);
 }
 
+/* Quiet transports (the history channel) say nothing while idle, still
+ * acknowledge and deliver data, and a server kept in touch through
+ * transport_heard() keeps its peer past the silence limit. */
+static void test_quiet(void **state)
+{
+	struct sim m;
+	unsigned up, down;
+
+	sim_init(&m, 7, 0);
+	m.delay = 20;
+	transport_set_quiet(m.c, 1);
+	transport_set_quiet(m.s, 1);
+	sim_run_until(&m, 1000);
+	up = m.up.sent;
+	down = m.down.sent;
+	for (uint64_t t = 1000; t < 1000 + TRANSPORT_SERVER_SILENCE_MS + 20000; t += 1000) {
+		sim_run_until(&m, t);
+		transport_heard(m.s, m.now);
+	}
+	assert_int_equal(m.up.sent, up);
+	assert_int_equal(m.down.sent, down);
+	assert_non_null(transport_peer(m.s, m.now));
+	bstr_set(m.s, "history lines");
+	bstr_set(m.c, "wants");
+	sim_converge(&m, 10000);
+	assert_true(bstr_is(transport_remote_state(m.c), "history lines"));
+	assert_true(bstr_is(transport_remote_state(m.s), "wants"));
+	/* Lost acknowledgements do not stall a quiet channel: the resends
+	 * are acknowledged again. */
+	bstr_set(m.s, "one more chunk");
+	m.block_up = 1;
+	sim_run_until(&m, m.now + 300);
+	assert_true(bstr_is(transport_remote_state(m.c), "one more chunk"));
+	assert_true(transport_acked_num(m.s) < transport_sent_num(m.s));
+	m.block_up = 0;
+	for (uint64_t end = m.now + 5000; m.now < end;) {
+		sim_run_until(&m, m.now + 500);
+		transport_heard(m.s, m.now);
+	}
+	assert_int_equal(transport_acked_num(m.s), transport_sent_num(m.s));
+	/* Once both have acknowledged, quiet again. */
+	sim_run_until(&m, m.now + 2000);
+	up = m.up.sent;
+	down = m.down.sent;
+	sim_run_until(&m, m.now + 20000);
+	assert_int_equal(m.up.sent, up);
+	assert_int_equal(m.down.sent, down);
+	sim_free(&m);
+}
+
 /* A state sent into a blackout is resent after the RTO and arrives once
  * the link heals, while resends stay spaced by the RTO, not a flood. */
 static void test_resend_after_loss(void **state)
@@ -997,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_loopback_latency),
 		cmocka_unit_test(test_delayed_ack),
 		cmocka_unit_test(test_heartbeat),
+		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_resend_after_loss),
 		cmocka_unit_test(test_lossy_property),
 		cmocka_unit_test(test_big_state),
