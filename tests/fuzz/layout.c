@@ -68,9 +68,10 @@ static void check_geometry(const struct layout *l)
 	}
 }
 
-/* The dump of L applies to a window of the same panes built as L was, in
- * the window size SX x SY L was built with (as select-layout meets it). */
-static void check_dump(const struct layout *l, unsigned sx, unsigned sy, unsigned panes,
+/* The dump of L applies to a window of the same panes built as L was
+ * (SX x SY, asking for REQUESTED panes: a small window gets fewer), as
+ * select-layout meets it. */
+static void check_dump(const struct layout *l, unsigned sx, unsigned sy, unsigned requested,
     uint8_t seed)
 {
 	const char *cause;
@@ -78,7 +79,7 @@ static void check_dump(const struct layout *l, unsigned sx, unsigned sy, unsigne
 	size_t n = layout_count(l);
 
 	FUZZ_CHECK(dump != NULL);
-	struct layout *other = build(sx, sy, panes, seed);
+	struct layout *other = build(sx, sy, requested, seed);
 	FUZZ_CHECK(layout_count(other) == n);
 	if (layout_apply_string(other, dump, &cause) != 0) {
 		fprintf(stderr, "fuzz: own dump <%s> refused: %s\n", dump, cause);
@@ -101,13 +102,13 @@ static void check_dump(const struct layout *l, unsigned sx, unsigned sy, unsigne
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	unsigned panes = 1 + fuzz_u8(&in) % 8;
+	unsigned requested = 1 + fuzz_u8(&in) % 8, panes;
 	unsigned sx = 1 + fuzz_u8(&in), sy = 1 + fuzz_u8(&in) % 100;
 	uint8_t flags = fuzz_u8(&in);
 	char *body = fuzz_string(&in, '\0');
 	const char *cause = NULL;
 
-	struct layout *l = build(sx, sy, panes, flags);
+	struct layout *l = build(sx, sy, requested, flags);
 	panes = (unsigned)layout_count(l);
 	check_geometry(l);
 	char *text = body;
@@ -124,12 +125,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(cause != NULL);
 	} else {
 		check_geometry(l);
-		check_dump(l, sx, sy, panes, flags);
+		check_dump(l, sx, sy, requested, flags);
 		if (flags & 2) {
 			unsigned nx = 16 + fuzz_u8(&in), ny = 16 + fuzz_u8(&in) % 100;
 			layout_resize(l, nx, ny);
 			check_geometry(l);
-			check_dump(l, sx, sy, panes, flags);
+			check_dump(l, sx, sy, requested, flags);
 		}
 	}
 	/* Whatever happened, the window still works. */
