@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """wire.py — what the link costs on the wire, rmux beside mosh.
 
-    wire.py [BUILD-DIR] [--only rmux,mosh] [--loss 0,10]
+    wire.py [BUILD-DIR] [--only rmux,rmux-live,mosh] [--loss 0,10]
             [--workloads idle,typing,seq,scroll] [--quick]
 
 Each system runs a plain shell (/bin/sh, prompt "$ ") behind the
@@ -22,8 +22,11 @@ Workloads (timings halve with --quick):
 During idle the server's wake-ups are counted too (voluntary context
 switches of the daemon / mosh-server over the period).
 
-Figures, not a test: a table, then the ratios rmux/mosh of datagrams and
-bytes (target: rmux <= mosh). Exit status 0 unless something could not be
+"rmux" is the default configuration, whose history channel also fills the
+client's mirror of the scrollback (which mosh does not keep); "rmux-live"
+sets client-history-limit 0, the live screen only, like for like with mosh.
+Figures, not a test: a table, then the ratios to mosh of datagrams and
+bytes (target: <= 1). Exit status 0 unless something could not be
 measured."""
 
 import argparse
@@ -129,14 +132,21 @@ class Relay:
 class Rmux:
     name = "rmux"
 
-    def __init__(self, exe, env, tmp):
+    def __init__(self, exe, env, tmp, mirror=True):
         self.exe = exe
         self.env = env
-        self.base = [exe, "-L", "wire%d" % os.getpid(), "-f", "/dev/null"]
+        self.mirror = mirror
+        if not mirror:
+            self.name = "rmux-live"
+        self.base = [exe, "-L", "wire%d%s" % (os.getpid(), "" if mirror else "l"),
+                     "-f", "/dev/null"]
 
     def start(self):
         """Start the server side; returns (port, client command)."""
         run(self.base + ["new-session", "-d", "-s", "w", "/bin/sh"], self.env)
+        if not self.mirror:
+            # The live channel alone: no history mirror to fill.
+            run(self.base + ["set-option", "-g", "client-history-limit", "0"], self.env)
         line = run(self.base + ["bootstrap", "-t", "w"], self.env)
         m = re.match(r"RMUX CONNECT (\d+) (\S+)", line)
         if m is None:
@@ -222,7 +232,7 @@ def measure(system, relay_exe, tmp, loss, names, scale, scroller, env, trace):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build", nargs="?", default=None)
-    ap.add_argument("--only", default="rmux,mosh")
+    ap.add_argument("--only", default="rmux,rmux-live,mosh")
     ap.add_argument("--loss", default="0,10")
     ap.add_argument("--workloads", default="idle,typing,seq,scroll")
     ap.add_argument("--quick", action="store_true")
@@ -256,6 +266,8 @@ def main():
     for s in opts.only.split(","):
         if s == "rmux":
             systems.append(Rmux(rmux, env, tmp))
+        elif s == "rmux-live":
+            systems.append(Rmux(rmux, env, tmp, mirror=False))
         elif s == "mosh" and shutil.which("mosh-server") and shutil.which("mosh-client"):
             systems.append(Mosh(env))
         else:
@@ -274,20 +286,25 @@ def main():
 
     print("wire: 80x24 client in tmux, relay loss per direction as shown, seed 7%s" %
           (", quick" if opts.quick else ""))
-    print("%-7s %4s %-5s %8s %10s %8s %10s %10s %7s" % (
+    print("%-7s %4s %-9s %8s %10s %8s %10s %10s %7s" % (
         "work", "loss", "", "up dg", "up B", "down dg", "down B", "wire B", "wakes"))
     for loss in losses:
         for name in names:
             for system in systems:
                 (up, down, upb, downb), wakes = results[(system.name, loss)][name]
-                print("%-7s %3d%% %-5s %8d %10d %8d %10d %10d %7s" % (
+                print("%-7s %3d%% %-9s %8d %10d %8d %10d %10d %7s" % (
                     name, loss, system.name, up, upb, down, downb,
                     upb + downb + HEADERS * (up + down), "-" if wakes is None else wakes))
-    if len(systems) == 2 and systems[0].name == "rmux":
-        print("ratios rmux/mosh (target <= 1): datagrams, wire bytes")
+    have = [s.name for s in systems]
+    for mine in ("rmux", "rmux-live"):
+        if mine not in have or "mosh" not in have:
+            continue
+        print("ratios %s/mosh (target <= 1): datagrams, wire bytes%s" % (
+            mine, " (with the history mirror filling)" if mine == "rmux" else
+            " (client-history-limit 0: the live screen only, as mosh)"))
         for loss in losses:
             for name in names:
-                (ru, rd, rub, rdb), _ = results[("rmux", loss)][name]
+                (ru, rd, rub, rdb), _ = results[(mine, loss)][name]
                 (mu, md, mub, mdb), _ = results[("mosh", loss)][name]
                 rw = rub + rdb + HEADERS * (ru + rd)
                 mw = mub + mdb + HEADERS * (mu + md)
