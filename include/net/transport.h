@@ -143,6 +143,9 @@ void transport_rebound(struct transport *t, uint64_t now);
  * acknowledgements of the peer's data (a side channel whose liveness the
  * caller learns from another transport). */
 void transport_set_quiet(struct transport *t, int quiet);
+/* The next tick acknowledges the newest remote state without waiting for
+ * the ack delay (a client that is about to leave). */
+void transport_ack_now(struct transport *t);
 /* The peer was heard from at NOW on another channel of the same
  * connection: keeps a quiet server transport's peer and resends alive. */
 void transport_heard(struct transport *t, uint64_t now);

@@ -373,7 +373,8 @@ static void attach_new_view(struct attach_client *c)
 		if (end == ATTACH_END_DETACHED) {
 			uint64_t now = time_now_ms();
 
-			(void)transport_tick(c->t, now + TRANSPORT_ACK_DELAY_MS);
+			transport_ack_now(c->t);
+			(void)transport_tick(c->t, now);
 			attach_send(c, now);
 		}
 		attach_finish(c, 0, NULL);

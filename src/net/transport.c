@@ -211,9 +211,11 @@ void transport_remote_diff(struct transport *t, struct buf *out)
 void transport_set_quiet(struct transport *t, int quiet)
 {
 	t->quiet = quiet != 0;
-	if (t->quiet && t->next_ack_time != TRANSPORT_NEVER && !t->pending_data_ack &&
-	    t->nsent > 1)
-		t->next_ack_time = TRANSPORT_NEVER;
+}
+
+void transport_ack_now(struct transport *t)
+{
+	t->next_ack_time = 0;
 }
 
 void transport_heard(struct transport *t, uint64_t now)

@@ -1,11 +1,39 @@
-"""benchlib.py — what the link benchmarks (wire.py, echo.py) share: running
-a command, and mosh's server side started and stopped the way both
-compare rmux against it."""
+"""benchlib.py — what the link benchmarks (wire.py, echo.py, copy.py)
+share: finding the build, a clean environment, running a command, and
+mosh's server side started and stopped the way each compares rmux
+against it."""
 
 import os
 import re
+import shutil
 import signal
 import subprocess
+import tempfile
+
+
+def setup(build, prefix, rmux=None):
+    """The rmux and relay binaries of BUILD (default: build-bench at the
+    top of the tree), a fresh temporary folder and an environment that
+    keeps no session, key or prediction setting of the caller's; None,
+    after saying why, when something is missing."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    build = build or os.path.join(top, "build-bench")
+    rmux = rmux or os.path.join(build, "rmux")
+    relay = os.path.join(build, "tests", "net", "relay")
+    for f in (rmux, relay):
+        if not os.path.exists(f):
+            print("no %s" % f)
+            return None
+    if shutil.which("tmux") is None:
+        print("tmux not installed")
+        return None
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", SHELL="/bin/sh", PS1="$ ",
+               RMUX_TMPDIR=tmp, TMUX_TMPDIR=tmp, TERM="xterm-256color")
+    for v in ("RMUX", "RMUX_PANE", "TMUX", "ENV", "MOSH_KEY", "RMUX_KEY", "RMUX_PREDICT",
+              "MOSH_PREDICTION_DISPLAY"):
+        env.pop(v, None)
+    return rmux, relay, tmp, env
 
 
 def run(cmd, env, check=True, timeout=60):

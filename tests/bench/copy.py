@@ -26,7 +26,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 import benchlib
@@ -174,23 +173,10 @@ def main():
     ap.add_argument("--only", default="rmux,rmux-nomirror,tmux-mosh")
     ap.add_argument("--rmux", default=None, help="the rmux binary (default BUILD/rmux)")
     opts = ap.parse_args()
-    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    build = opts.build or os.path.join(top, "build-bench")
-    rmux = opts.rmux or os.path.join(build, "rmux")
-    relay = os.path.join(build, "tests", "net", "relay")
-    for f in (rmux, relay):
-        if not os.path.exists(f):
-            print("no %s" % f)
-            return 1
-    if shutil.which("tmux") is None:
-        print("tmux not installed")
+    found = benchlib.setup(opts.build, "rmux-copy-", opts.rmux)
+    if found is None:
         return 1
-    tmp = tempfile.mkdtemp(prefix="rmux-copy-")
-    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", SHELL="/bin/sh", PS1="$ ",
-               RMUX_TMPDIR=tmp, TMUX_TMPDIR=tmp, TERM="xterm-256color")
-    for v in ("RMUX", "RMUX_PANE", "TMUX", "ENV", "MOSH_KEY", "RMUX_KEY", "RMUX_PREDICT",
-              "MOSH_PREDICTION_DISPLAY"):
-        env.pop(v, None)
+    rmux, relay, tmp, env = found
     systems = []
     for s in opts.only.split(","):
         if s == "rmux":

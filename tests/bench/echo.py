@@ -27,7 +27,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 import benchlib
@@ -214,23 +213,10 @@ def main():
     ap.add_argument("--chars", type=int, default=100)
     ap.add_argument("--predict", default="adaptive")
     opts = ap.parse_args()
-    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    build = opts.build or os.path.join(top, "build-bench")
-    rmux = os.path.join(build, "rmux")
-    relay = os.path.join(build, "tests", "net", "relay")
-    for f in (rmux, relay):
-        if not os.path.exists(f):
-            print("no %s" % f)
-            return 1
-    if shutil.which("tmux") is None:
-        print("tmux not installed")
+    found = benchlib.setup(opts.build, "rmux-echo-")
+    if found is None:
         return 1
-    tmp = tempfile.mkdtemp(prefix="rmux-echo-")
-    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", SHELL="/bin/sh", PS1="$ ",
-               RMUX_TMPDIR=tmp, TMUX_TMPDIR=tmp, TERM="xterm-256color")
-    for v in ("RMUX", "RMUX_PANE", "TMUX", "ENV", "MOSH_KEY", "RMUX_KEY", "RMUX_PREDICT",
-              "MOSH_PREDICTION_DISPLAY"):
-        env.pop(v, None)
+    rmux, relay, tmp, env = found
     systems = []
     for s in opts.only.split(","):
         if s == "rmux":

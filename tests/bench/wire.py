@@ -36,9 +36,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
+import benchlib
 from benchlib import Mosh, run
 
 HEADERS = 28  # IPv4 + UDP header bytes per datagram
@@ -239,26 +239,14 @@ def main():
     ap.add_argument("--trace", metavar="DIR",
                     help="keep the relay's per-datagram trace of each run in DIR")
     opts = ap.parse_args()
-    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    build = opts.build or os.path.join(top, "build-bench")
-    rmux = os.path.join(build, "rmux")
-    relay = os.path.join(build, "tests", "net", "relay")
-    for f in (rmux, relay):
-        if not os.path.exists(f):
-            print("no %s" % f)
-            return 1
-    if shutil.which("tmux") is None:
-        print("tmux not installed")
+    found = benchlib.setup(opts.build, "rmux-wire-")
+    if found is None:
         return 1
+    rmux, relay, tmp, env = found
     names = opts.workloads.split(",")
     losses = [int(x) for x in opts.loss.split(",")]
     scale = 0.5 if opts.quick else 1.0
 
-    tmp = tempfile.mkdtemp(prefix="rmux-wire-")
-    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8", SHELL="/bin/sh", PS1="$ ",
-               RMUX_TMPDIR=tmp, TMUX_TMPDIR=tmp, TERM="xterm-256color")
-    for v in ("RMUX", "RMUX_PANE", "TMUX", "ENV", "MOSH_KEY", "RMUX_KEY"):
-        env.pop(v, None)
     scroller = os.path.join(tmp, "scroll.py")
     with open(scroller, "w") as f:
         f.write(SCROLLER)

@@ -372,6 +372,29 @@ static void test_delayed_ack(void **state)
 	sim_free(&m);
 }
 
+/* transport_ack_now(): the acknowledgement goes at the next tick, not
+ * after the ack delay (a client leaving after the detach frame). */
+static void test_ack_now(void **state)
+{
+	struct sim m;
+	unsigned up;
+
+	sim_init(&m, 8, 0);
+	m.delay = 5;
+	sim_run_until(&m, 1000);
+	bstr_set(m.s, "detached");
+	sim_run_until(&m, m.now + 20);
+	assert_true(bstr_is(transport_remote_state(m.c), "detached"));
+	assert_true(transport_acked_num(m.s) < transport_sent_num(m.s));
+	up = m.up.sent;
+	transport_ack_now(m.c);
+	(void)sim_tick(&m, 0);
+	assert_int_equal(m.up.sent, up + 1);
+	sim_run_until(&m, m.now + 2 * m.delay);
+	assert_int_equal(transport_acked_num(m.s), transport_sent_num(m.s));
+	sim_free(&m);
+}
+
 /* An idle link carries a heartbeat each way at most every 3 s, and not
  * much more often. */
 static void test_heartbeat(void **state)
@@ -1048,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_delayed_ack),
 		cmocka_unit_test(test_heartbeat),
 		cmocka_unit_test(test_quiet),
+		cmocka_unit_test(test_ack_now),
 		cmocka_unit_test(test_resend_after_loss),
 		cmocka_unit_test(test_lossy_property),
 		cmocka_unit_test(test_big_state),
