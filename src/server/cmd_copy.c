@@ -16,7 +16,7 @@
 #include "common/xmalloc.h"
 #include "server/cmd.h"
 #include "server/cmd_buffer.h"
-#include "server/copy_mode.h"
+#include "term/copy_mode.h"
 #include "server/keys.h"
 #include "server/paste.h"
 #include "server/pane.h"

@@ -22,7 +22,7 @@
 #include "server/cmd.h"
 #include "server/cmd_keys.h"
 #include "server/cmd_copy.h"
-#include "server/copy_mode.h"
+#include "term/copy_mode.h"
 #include "server/daemon.h"
 #include "server/key_table.h"
 #include "server/layout.h"

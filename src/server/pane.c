@@ -25,7 +25,7 @@
 #include "server/paste.h"
 #include "server/session.h"
 #include "server/window.h"
-#include "server/copy_mode.h"
+#include "term/copy_mode.h"
 #include "term/history.h"
 #include "term/screen.h"
 #include "term/vt.h"

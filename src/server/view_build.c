@@ -16,7 +16,7 @@
 #include "common/xmalloc.h"
 #include "net/view.h"
 #include "server/cmd.h"
-#include "server/copy_mode.h"
+#include "term/copy_mode.h"
 #include "server/keys.h"
 #include "server/layout.h"
 #include "server/options.h"

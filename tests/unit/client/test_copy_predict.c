@@ -19,7 +19,7 @@
 #include "client/copy_predict.h"
 #include "client/mirror.h"
 #include "client/native_history.h"
-#include "server/copy_mode.h"
+#include "term/copy_mode.h"
 #include "term/history.h"
 #include "term/key_string.h"
 #include "term/vt.h"

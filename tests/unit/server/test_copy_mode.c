@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "server/copy_mode.h"
+#include "term/copy_mode.h"
 #include "server/key_string.h"
 #include "term/vt.h"
 
@@ -534,6 +534,175 @@ static void test_key_tables(void **state)
 	vt_free(vt);
 }
 
+/* A source like a client's mirror: line ABS holds the number ABS + 1 (as
+ * printed by seq, history base 0) for ABS below END, except the lines in
+ * [hole_lo, hole_hi) that it does not hold; line BLANK is empty. */
+struct seq_source {
+	uint64_t end, blank, hole_lo, hole_hi;
+};
+
+static int seq_line(void *arg, uint64_t abs, struct cell *out, unsigned cols, uint32_t *flags,
+    struct clusters *cl)
+{
+	const struct seq_source *src = arg;
+	char text[32];
+	unsigned x;
+
+	(void)cl;
+	*flags = 0;
+	for (x = 0; x < cols; x++)
+		out[x] = cell_blank(NULL);
+	if (abs >= src->end || (abs >= src->hole_lo && abs < src->hole_hi))
+		return -1;
+	if (abs == src->blank)
+		return 0;
+	snprintf(text, sizeof text, "%llu", (unsigned long long)abs + 1);
+	for (x = 0; x < cols && text[x] != '\0'; x++)
+		out[x].ch = (unsigned char)text[x];
+	return 0;
+}
+
+static void assert_same_render(struct copy_mode *a, struct copy_mode *b)
+{
+	struct cell *ca = calloc(80 * 24, sizeof *ca), *cb = calloc(80 * 24, sizeof *cb);
+	unsigned ax, ay, bx, by;
+
+	assert_non_null(ca);
+	assert_non_null(cb);
+	copy_mode_render(a, NULL, ca);
+	copy_mode_render(b, NULL, cb);
+	for (size_t i = 0; i < 80 * 24; i++) {
+		assert_int_equal(ca[i].ch, cb[i].ch);
+		assert_int_equal(ca[i].attr, cb[i].attr);
+		assert_int_equal(ca[i].fg, cb[i].fg);
+		assert_int_equal(ca[i].bg, cb[i].bg);
+	}
+	copy_mode_cursor(a, &ax, &ay);
+	copy_mode_cursor(b, &bx, &by);
+	assert_int_equal(ax, bx);
+	assert_int_equal(ay, by);
+	assert_int_equal(copy_mode_scroll_position(a), copy_mode_scroll_position(b));
+	free(ca);
+	free(cb);
+}
+
+/* The engine over a source behaves as over the pane's screen: the client
+ * runs it on its mirror to predict the daemon's copy mode. */
+static void test_source_matches_screen(void **state)
+{
+	struct vt *vt = vt_numbered(50000, 2000);
+	struct seq_source src = { 2001, 2000, 0, 0 };
+	struct copy_mode_source cs = { seq_line, &src };
+	struct copy_mode *pane, *mirror;
+	static const struct {
+		const char *cmd, *arg;
+	} steps[] = {
+		{ "page-up", NULL }, { "page-up", NULL }, { "halfpage-up", NULL },
+		{ "search-backward", "1500" }, { "search-again", NULL }, { "search-reverse", NULL },
+		{ "begin-selection", NULL }, { "cursor-down", NULL }, { "cursor-down", NULL },
+		{ "next-word-end", NULL }, { "cursor-left", NULL }, { "history-top", NULL },
+		{ "search-forward", "1977" }, { "cursor-down", NULL }, { "next-word", NULL },
+		{ "begin-selection", NULL }, { "end-of-line", NULL }, { "cursor-down", NULL },
+	};
+	char *a, *b;
+	size_t alen, blen;
+
+	(void)state;
+	pane = copy_mode_create(vt_screen(vt), 1);
+	mirror = copy_mode_create_source(&cs, 80, 24, 1977, 0, 0, 23, 1);
+	assert_int_equal(copy_mode_take_misses(mirror), 0);
+	assert_same_render(pane, mirror);
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		assert_int_equal(run(pane, steps[i].cmd, steps[i].arg),
+		    run(mirror, steps[i].cmd, steps[i].arg));
+		assert_same_render(pane, mirror);
+	}
+	assert_int_equal(run(pane, "copy-selection-and-cancel", NULL),
+	    run(mirror, "copy-selection-and-cancel", NULL));
+	a = copy_mode_take_copy(pane, &alen);
+	b = copy_mode_take_copy(mirror, &blen);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	assert_int_equal(copy_mode_take_misses(mirror), 0);
+	free(a);
+	free(b);
+	copy_mode_free(pane);
+	copy_mode_free(mirror);
+	vt_free(vt);
+}
+
+/* Lines the source does not hold read blank and are counted, and are read
+ * again once held (a client's mirror fills behind). */
+static void test_source_misses(void **state)
+{
+	struct seq_source src = { 2001, 2000, 1000, 1500 };
+	struct copy_mode_source cs = { seq_line, &src };
+	struct copy_mode *cm = copy_mode_create_source(&cs, 80, 24, 1977, 0, 0, 23, 1);
+	unsigned x, y;
+	char *line;
+
+	(void)state;
+	assert_int_equal(copy_mode_take_misses(cm), 0);
+	run(cm, "history-top", NULL);
+	run(cm, "page-down", NULL);
+	assert_line(cm, 0, "23");
+	assert_int_equal(copy_mode_take_misses(cm), 0);
+	run(cm, "goto-line", "977"); /* the top row is line 1000 */
+	line = copy_mode_line_text(cm, 0);
+	assert_string_equal(line, "");
+	free(line);
+	assert_true(copy_mode_take_misses(cm) > 0);
+	/* Not found while not held... */
+	run(cm, "history-bottom", NULL);
+	run(cm, "search-backward", "1234");
+	assert_true(copy_mode_take_misses(cm) > 0);
+	copy_mode_cursor(cm, &x, &y);
+	line = copy_mode_line_text(cm, y);
+	assert_string_not_equal(line, "1234");
+	free(line);
+	src.hole_hi = 0;
+	run(cm, "goto-line", "977");
+	assert_line(cm, 0, "1001");
+	assert_int_equal(copy_mode_take_misses(cm), 0);
+	/* ...found when it is. */
+	run(cm, "history-bottom", NULL);
+	run(cm, "search-backward", "1234");
+	copy_mode_cursor(cm, &x, &y);
+	line = copy_mode_line_text(cm, y);
+	assert_string_equal(line, "1234");
+	free(line);
+	copy_mode_free(cm);
+}
+
+/* A clone goes its own way; set_position syncs the view. */
+static void test_clone_and_position(void **state)
+{
+	struct vt *vt = vt_numbered(50000, 2000);
+	struct copy_mode *cm = copy_mode_create(vt_screen(vt), 1), *c;
+
+	(void)state;
+	run(cm, "page-up", NULL);
+	run(cm, "begin-selection", NULL);
+	run(cm, "cursor-up", NULL);
+	c = copy_mode_clone(cm);
+	assert_same_render(cm, c);
+	run(cm, "page-up", NULL);
+	assert_int_equal(copy_mode_scroll_position(c), 22);
+	assert_int_equal(copy_mode_scroll_position(cm), 44);
+	run(c, "page-up", NULL);
+	assert_same_render(cm, c);
+	copy_mode_set_position(c, 100, 2, 5);
+	assert_false(copy_mode_has_selection(c));
+	assert_int_equal(copy_mode_scroll_position(c), 100);
+	assert_cursor(c, 2, 5);
+	assert_true(copy_mode_has_selection(cm));
+	copy_mode_free(c);
+	copy_mode_free(cm);
+	vt_free(vt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +714,9 @@ int main(void)
 		cmocka_unit_test(test_selection),
 		cmocka_unit_test(test_motions),
 		cmocka_unit_test(test_key_tables),
+		cmocka_unit_test(test_source_matches_screen),
+		cmocka_unit_test(test_source_misses),
+		cmocka_unit_test(test_clone_and_position),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

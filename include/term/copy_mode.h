@@ -8,11 +8,16 @@
  * text until refresh-from-pane. The visible rows are copied on entry; the
  * history is read in place by absolute line number, so entering copy mode
  * on a long history costs nothing. The screen must outlive the copy mode;
- * after a resize of the pane the owner calls copy_mode_refresh(). */
-#ifndef RMUX_SERVER_COPY_MODE_H
-#define RMUX_SERVER_COPY_MODE_H
+ * after a resize of the pane the owner calls copy_mode_refresh().
+ *
+ * It lives in the term library because both ends run it: the daemon on
+ * the pane, the client on its history mirror to predict what the daemon's
+ * copy mode will show (src/client/copy_predict.c). */
+#ifndef RMUX_TERM_COPY_MODE_H
+#define RMUX_TERM_COPY_MODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "term/cell.h"
 #include "term/clusters.h"
@@ -41,6 +46,33 @@ void copy_mode_style_default(struct copy_mode_style *st);
 
 /* Enter copy mode on S with vi keys (mode-keys vi) or emacs keys. */
 struct copy_mode *copy_mode_create(const struct screen *s, int vi);
+
+/* Where a copy mode reads its lines: LINE fills OUT (COLS cells, blanks
+ * past the line's end; CELL_CLUSTER cells interned in CL) and *FLAGS
+ * (ROW_WRAPPED) for absolute line ABS; returns 0, or -1 when the line is
+ * not available (it reads as blank, counts as a miss and is asked for
+ * again next time). The daemon's source is the pane's screen and history;
+ * a client's is its history mirror (it runs this engine to predict). */
+struct copy_mode_source {
+	int (*line)(void *arg, uint64_t abs, struct cell *out, unsigned cols, uint32_t *flags,
+	    struct clusters *cl);
+	void *arg;
+};
+/* Copy mode over SRC for a COLS x ROWS pane: HSIZE history lines from
+ * absolute line BASE_ABS, then the ROWS screen rows copied on entry (lines
+ * BASE_ABS + HSIZE ..., read through SRC now); cursor (CX, CY), scroll
+ * position 0. copy_mode_refresh() reads the same lines again. */
+struct copy_mode *copy_mode_create_source(const struct copy_mode_source *src, unsigned cols,
+    unsigned rows, unsigned hsize, uint64_t base_abs, unsigned cx, unsigned cy, int vi);
+/* Put the view at scroll position OY with the cursor at (CX, CY), no
+ * selection or marks, remembered column CX (a client syncing to the
+ * daemon's copy mode). */
+void copy_mode_set_position(struct copy_mode *cm, unsigned oy, unsigned cx, unsigned cy);
+/* Lines the source could not give since the last call (then 0 again). */
+unsigned copy_mode_take_misses(struct copy_mode *cm);
+/* A deep copy: snapshot, selection, search and jump state, a copy not
+ * yet taken. */
+struct copy_mode *copy_mode_clone(const struct copy_mode *cm);
 void copy_mode_free(struct copy_mode *cm);
 /* refresh-from-pane: copy the screen again (after a resize too); the
  * scroll position is kept where possible, the selection is cleared. */

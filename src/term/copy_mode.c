@@ -14,7 +14,7 @@
  *   match, every other search on its first character.
  * - Emacs selections drop the bottom-right character, vi ones keep it; a
  *   wrapped line is copied without its newline. */
-#include "server/copy_mode.h"
+#include "term/copy_mode.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -45,7 +45,9 @@ struct cm_slot {
 };
 
 struct copy_mode {
-	const struct screen *s;
+	const struct screen *screen; /* NULL for a copy mode over a source */
+	struct copy_mode_source src;
+	unsigned misses; /* lines the source could not give */
 	int vi;
 	unsigned cols, rows;
 	unsigned hsize;    /* history lines the view covers */
@@ -117,13 +119,12 @@ static unsigned cm_total(const struct copy_mode *cm)
 	return cm->hsize + cm->rows;
 }
 
-/* Line Y's cells (cols of them) and flags. History lines that were
- * dropped from the ring since entry read as blank. */
+/* Line Y's cells (cols of them) and flags. Lines the source cannot give
+ * (dropped from the history since entry, or not held by a client) read as
+ * blank and are not kept, so they are asked for again next time. */
 static const struct cell *cm_line(struct copy_mode *cm, unsigned y, uint32_t *flags)
 {
-	const struct history *h = cm->s->history;
 	struct cm_slot *sl;
-	uint64_t abs, first, total;
 	unsigned i;
 
 	*flags = 0;
@@ -139,20 +140,16 @@ static const struct cell *cm_line(struct copy_mode *cm, unsigned y, uint32_t *fl
 			return cm->slot[i].cells;
 		}
 	}
-	abs = cm->base_abs + y;
-	total = h != NULL ? history_total(h) : 0;
-	first = total - (h != NULL ? history_size(h) : 0);
-	if (h == NULL || abs < first || abs >= total)
-		return cm->blank;
 	if (clusters_full(cm->cl))
 		cm_collect(cm);
 	sl = &cm->slot[cm->next_slot];
-	cm->next_slot = (cm->next_slot + 1) % CM_SLOTS;
 	sl->flags = 0;
-	if (history_get(h, (unsigned)(abs - first), sl->cells, cm->cols, &sl->flags, cm->cl) < 0) {
-		sl->valid = 0;
+	sl->valid = 0;
+	if (cm->src.line(cm->src.arg, cm->base_abs + y, sl->cells, cm->cols, &sl->flags, cm->cl) < 0) {
+		cm->misses++;
 		return cm->blank;
 	}
+	cm->next_slot = (cm->next_slot + 1) % CM_SLOTS;
 	sl->y = y;
 	sl->valid = 1;
 	*flags = sl->flags;
@@ -197,16 +194,62 @@ static unsigned cm_cury(const struct copy_mode *cm)
 	return cm->hsize - cm->oy + cm->cy;
 }
 
+static void cm_clear_selection(struct copy_mode *cm);
+
+/* ---- the pane's own screen as the source (the daemon's copy mode) ---- */
+
+/* Absolute line ABS of the screen ARG: a history line while the history
+ * holds it, else a row of the visible grid (the rows continue the
+ * history's numbers). */
+static int screen_line(void *arg, uint64_t abs, struct cell *out, unsigned cols, uint32_t *flags,
+    struct clusters *cl)
+{
+	const struct screen *s = arg;
+	const struct history *h = s->history;
+	uint64_t total = h != NULL ? history_total(h) : 0;
+	uint64_t first = total - (h != NULL ? history_size(h) : 0);
+	const struct grid_row *row;
+	char text[CLUSTER_MAX_BYTES];
+	unsigned x;
+	size_t n;
+
+	for (x = 0; x < cols; x++)
+		out[x] = cell_blank(NULL);
+	*flags = 0;
+	if (abs < first)
+		return -1;
+	if (abs < total)
+		return history_get(h, (unsigned)(abs - first), out, cols, flags, cl) < 0 ? -1 : 0;
+	if (s->grid == NULL || abs - total >= s->grid->rows)
+		return 0;
+	row = &s->grid->row[abs - total];
+	*flags = row->flags;
+	for (x = 0; x < cols && x < s->grid->cols; x++) {
+		out[x] = row->cells[x];
+		if (out[x].attr & CELL_CLUSTER) {
+			/* Ids are the screen's: intern the text in ours. */
+			n = cell_utf8(&row->cells[x], s->clusters, text);
+			out[x].ch = n > 0 ? clusters_add(cl, text, n) : UINT32_MAX;
+			if (out[x].ch == UINT32_MAX) {
+				out[x].attr &= (uint16_t)~CELL_CLUSTER;
+				out[x].ch = UTF8_REPLACEMENT;
+			}
+		}
+	}
+	return 0;
+}
+
 /* ---- entry ---- */
 
-static void cm_snapshot(struct copy_mode *cm)
+/* Copy the COLS x ROWS screen that follows HSIZE history lines from
+ * absolute line BASE_ABS. */
+static void cm_snapshot(struct copy_mode *cm, unsigned cols, unsigned rows, unsigned hsize,
+    uint64_t base_abs)
 {
-	const struct screen *s = cm->s;
-	unsigned y, x, cols = s->cols, rows = s->rows;
-	char text[CLUSTER_MAX_BYTES];
-	size_t n;
-	uint64_t total;
+	unsigned y, x;
 
+	cols = cols ? cols : 1;
+	rows = rows ? rows : 1;
 	if (cm->cl != NULL && cols == cm->cols && rows == cm->rows) {
 		clusters_free(cm->cl);
 	} else {
@@ -217,8 +260,8 @@ static void cm_snapshot(struct copy_mode *cm)
 		free(cm->blank);
 		for (x = 0; x < CM_SLOTS; x++)
 			free(cm->slot[x].cells);
-		cm->cols = cols ? cols : 1;
-		cm->rows = rows ? rows : 1;
+		cm->cols = cols;
+		cm->rows = rows;
 		cm->snap = xcalloc((size_t)cm->cols * cm->rows, sizeof *cm->snap);
 		cm->snap_flags = xcalloc(cm->rows, sizeof *cm->snap_flags);
 		cm->blank = xcalloc(cm->cols, sizeof *cm->blank);
@@ -229,50 +272,127 @@ static void cm_snapshot(struct copy_mode *cm)
 	}
 	cm->cl = clusters_create();
 	cm_invalidate(cm);
-
+	cm->hsize = hsize;
+	cm->base_abs = base_abs;
 	for (y = 0; y < cm->rows; y++) {
 		struct cell *dst = &cm->snap[(size_t)y * cm->cols];
 
-		for (x = 0; x < cm->cols; x++)
-			dst[x] = cell_blank(NULL);
-		if (y >= rows || s->grid == NULL || y >= s->grid->rows) {
+		if (cm->src.line(cm->src.arg, base_abs + hsize + y, dst, cm->cols, &cm->snap_flags[y],
+			cm->cl) < 0) {
+			for (x = 0; x < cm->cols; x++)
+				dst[x] = cell_blank(NULL);
 			cm->snap_flags[y] = 0;
-			continue;
-		}
-		cm->snap_flags[y] = s->grid->row[y].flags;
-		for (x = 0; x < cm->cols && x < s->grid->cols; x++) {
-			dst[x] = s->grid->row[y].cells[x];
-			if (dst[x].attr & CELL_CLUSTER) {
-				/* Ids are the screen's: intern the text in ours. */
-				n = cell_utf8(&s->grid->row[y].cells[x], s->clusters, text);
-				dst[x].ch = n > 0 ? clusters_add(cm->cl, text, n) : UINT32_MAX;
-				if (dst[x].ch == UINT32_MAX) {
-					dst[x].attr &= (uint16_t)~CELL_CLUSTER;
-					dst[x].ch = UTF8_REPLACEMENT;
-				}
-			}
+			cm->misses++;
 		}
 	}
-	cm->hsize = s->history != NULL ? history_size(s->history) : 0;
-	total = s->history != NULL ? history_total(s->history) : 0;
-	cm->base_abs = total - cm->hsize;
 }
 
-struct copy_mode *copy_mode_create(const struct screen *s, int vi)
+/* The screen's size and history now. */
+static void cm_snapshot_screen(struct copy_mode *cm)
+{
+	const struct screen *s = cm->screen;
+	unsigned hsize = s->history != NULL ? history_size(s->history) : 0;
+	uint64_t total = s->history != NULL ? history_total(s->history) : 0;
+
+	cm_snapshot(cm, s->cols, s->rows, hsize, total - hsize);
+}
+
+static struct copy_mode *cm_create(const struct copy_mode_source *src, int vi)
 {
 	struct copy_mode *cm = xcalloc(1, sizeof *cm);
 
-	cm->s = s;
+	cm->src = *src;
 	cm->vi = vi != 0;
 	cm->separators = xstrdup(COPY_MODE_WORD_SEPARATORS);
 	cm->wrap_search = 1;
 	cm->searchcount = -1;
 	cm->searchx = cm->searchy = cm->searcho = -1;
-	cm_snapshot(cm);
+	return cm;
+}
+
+struct copy_mode *copy_mode_create(const struct screen *s, int vi)
+{
+	struct copy_mode_source src = { screen_line, (void *)(uintptr_t)s };
+	struct copy_mode *cm = cm_create(&src, vi);
+
+	cm->screen = s;
+	cm_snapshot_screen(cm);
 	cm->cx = RMUX_MIN(s->cx, cm->cols - 1);
 	cm->cy = RMUX_MIN(s->cy, cm->rows - 1);
-	cm->oy = 0;
 	return cm;
+}
+
+struct copy_mode *copy_mode_create_source(const struct copy_mode_source *src, unsigned cols,
+    unsigned rows, unsigned hsize, uint64_t base_abs, unsigned cx, unsigned cy, int vi)
+{
+	struct copy_mode *cm = cm_create(src, vi);
+
+	cm_snapshot(cm, cols, rows, hsize, base_abs);
+	cm->cx = RMUX_MIN(cx, cm->cols - 1);
+	cm->cy = RMUX_MIN(cy, cm->rows - 1);
+	return cm;
+}
+
+void copy_mode_set_position(struct copy_mode *cm, unsigned oy, unsigned cx, unsigned cy)
+{
+	cm_clear_selection(cm);
+	cm->marks = 0;
+	cm->oy = RMUX_MIN(oy, cm->hsize);
+	cm->cy = RMUX_MIN(cy, cm->rows - 1);
+	cm->cx = RMUX_MIN(cx, cm->cols);
+	cm->lastcx = cm->cx;
+	cm->lastsx = 0;
+}
+
+struct copy_mode *copy_mode_clone(const struct copy_mode *cm)
+{
+	struct copy_mode *c = xmalloc(sizeof *c);
+	size_t n = (size_t)cm->cols * cm->rows, i;
+	char text[CLUSTER_MAX_BYTES];
+	size_t len;
+
+	*c = *cm;
+	c->snap = xreallocarray(NULL, n, sizeof *c->snap);
+	memcpy(c->snap, cm->snap, n * sizeof *c->snap);
+	c->snap_flags = xreallocarray(NULL, cm->rows, sizeof *c->snap_flags);
+	memcpy(c->snap_flags, cm->snap_flags, cm->rows * sizeof *c->snap_flags);
+	c->blank = xreallocarray(NULL, cm->cols, sizeof *c->blank);
+	memcpy(c->blank, cm->blank, cm->cols * sizeof *c->blank);
+	for (i = 0; i < CM_SLOTS; i++) {
+		c->slot[i].cells = xcalloc(cm->cols, sizeof *c->slot[i].cells);
+		c->slot[i].valid = 0;
+	}
+	/* The copy's own cluster table: the snapshot's ids are interned anew. */
+	c->cl = clusters_create();
+	for (i = 0; i < n; i++) {
+		if (!(c->snap[i].attr & CELL_CLUSTER))
+			continue;
+		len = cell_utf8(&cm->snap[i], cm->cl, text);
+		c->snap[i].ch = len > 0 ? clusters_add(c->cl, text, len) : UINT32_MAX;
+		if (c->snap[i].ch == UINT32_MAX) {
+			c->snap[i].attr &= (uint16_t)~CELL_CLUSTER;
+			c->snap[i].ch = UTF8_REPLACEMENT;
+		}
+	}
+	c->separators = xstrdup(cm->separators);
+	c->searchstr = cm->searchstr != NULL ? xstrdup(cm->searchstr) : NULL;
+	c->copied = NULL;
+	c->copied_len = 0;
+	if (cm->copied != NULL) {
+		c->copied = xmalloc(cm->copied_len + 1);
+		memcpy(c->copied, cm->copied, cm->copied_len);
+		c->copied[cm->copied_len] = '\0';
+		c->copied_len = cm->copied_len;
+	}
+	return c;
+}
+
+unsigned copy_mode_take_misses(struct copy_mode *cm)
+{
+	unsigned n = cm->misses;
+
+	cm->misses = 0;
+	return n;
 }
 
 void copy_mode_free(struct copy_mode *cm)
@@ -293,13 +413,14 @@ void copy_mode_free(struct copy_mode *cm)
 	free(cm);
 }
 
-static void cm_clear_selection(struct copy_mode *cm);
-
 void copy_mode_refresh(struct copy_mode *cm)
 {
 	cm_clear_selection(cm);
 	cm->marks = 0;
-	cm_snapshot(cm);
+	if (cm->screen != NULL)
+		cm_snapshot_screen(cm);
+	else
+		cm_snapshot(cm, cm->cols, cm->rows, cm->hsize, cm->base_abs);
 	if (cm->oy > cm->hsize)
 		cm->oy = cm->hsize;
 	if (cm->cy >= cm->rows)
