@@ -32,6 +32,11 @@ void display_frame_resize(struct display_frame *f, unsigned cols, unsigned rows)
 /* Every cell a default blank, a fresh cluster table, cursor home. */
 void display_frame_clear(struct display_frame *f);
 void display_frame_set_title(struct display_frame *f, const char *title);
+/* Append the SGR sequence that changes the pen FROM (NULL: unknown) to
+ * WANT's colours and renditions (already mapped to CAPS, see
+ * display_map_cell()); nothing when they are the same. */
+void display_sgr(const struct tty_caps *caps, const struct cell *from, const struct cell *want,
+    struct buf *out);
 /* Put CELL at (x, y); the text of a CELL_CLUSTER cell is looked up in SRC
  * (the table its id belongs to) and interned in the frame's own table.
  * Out-of-range positions are ignored. */

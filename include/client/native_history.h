@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "client/mirror.h"
+#include "client/tty.h"
 #include "common/buf.h"
 #include "net/view.h"
 
@@ -35,12 +36,14 @@ int native_history_on(const struct native_history *nh);
 /* After a new view or new mirror lines: append to OUT the bytes that put
  * the lines of V's single pane that left its screen since the last call
  * (those held by M, contiguous after the last one written) into the
- * terminal's scrollback. ROWS is the terminal's height; ALTSCREEN says the
+ * terminal's scrollback, in their colours and renditions as CAPS can show
+ * them (NULL: text only). ROWS is the terminal's height; ALTSCREEN says the
  * client is in the alternate screen. Returns the number of lines written:
  * when not 0 the caller must repaint the whole screen. The first view of
  * a pane writes nothing: only lines that scroll off from then on go. */
 unsigned native_history_write(struct native_history *nh, const struct view *v,
-    const struct mirror *m, unsigned rows, int altscreen, struct buf *out);
+    const struct mirror *m, unsigned rows, int altscreen, const struct tty_caps *caps,
+    struct buf *out);
 
 /* The next line number it will write for the pane it follows, for tests. */
 uint64_t native_history_next(const struct native_history *nh);

@@ -251,7 +251,7 @@ static void attach_history(struct attach_client *c)
 	if (copy_predict_pending(c->copy_predict))
 		c->dirty = 1;
 	if (c->seen_view && native_history_write(c->native, transport_remote_state(c->t), c->mirror,
-	    c->rows, 1, &c->out) > 0)
+	    c->rows, 1, c->caps, &c->out) > 0)
 		display_invalidate(c->display);
 out:
 	buf_free(&diff);
@@ -333,7 +333,7 @@ static void attach_new_view(struct attach_client *c)
 	predict_view(c->predict, v, time_now_ms());
 	copy_predict_view(c->copy_predict, v, time_now_ms());
 	native_history_set(c->native, (v->flags & VIEW_HISTORY_NATIVE) != 0);
-	if (native_history_write(c->native, v, c->mirror, c->rows, 1, &c->out) > 0)
+	if (native_history_write(c->native, v, c->mirror, c->rows, 1, c->caps, &c->out) > 0)
 		display_invalidate(c->display);
 	{
 		uint32_t ids[VIEW_PANES_MAX];

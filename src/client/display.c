@@ -450,18 +450,20 @@ static void display_map_frame(struct display *d, const struct display_frame *f)
 /* ---- output helpers ---- */
 
 /* Set the pen to WANT (fg, bg, rendition). */
-static void display_pen(struct display *d, struct buf *out, const struct cell *want)
+void display_sgr(const struct tty_caps *caps, const struct cell *from, const struct cell *want,
+    struct buf *out)
 {
-	struct cell cur = d->pen;
+	struct cell cur = from != NULL ? *from : cell_blank(NULL);
 	uint16_t wattr = want->attr & ATTR_STYLE_MASK;
 	char p[160];
 	size_t n = 0;
 
-	if (d->pen_known && cur.fg == want->fg && cur.bg == want->bg && cur.attr == wattr)
+	cur.attr &= ATTR_STYLE_MASK;
+	if (from != NULL && cur.fg == want->fg && cur.bg == want->bg && cur.attr == wattr)
 		return;
 	unsigned cul = ATTR_UL_STYLE(cur.attr), wul = ATTR_UL_STYLE(wattr);
 	uint16_t cother = cur.attr & ~ATTR_UL_MASK, wother = wattr & ~ATTR_UL_MASK;
-	if (!d->pen_known || (cother & ~wother) != 0 || (cul != UL_NONE && wul == UL_NONE)) {
+	if (from == NULL || (cother & ~wother) != 0 || (cul != UL_NONE && wul == UL_NONE)) {
 		p[n++] = '0';
 		cur.fg = cur.bg = COLOUR_DEFAULT;
 		cur.attr = 0;
@@ -483,7 +485,7 @@ static void display_pen(struct display *d, struct buf *out, const struct cell *w
 		}
 	}
 	if (wul != cul) {
-		if (wul == UL_SINGLE || !d->caps->ul_styles)
+		if (wul == UL_SINGLE || !caps->ul_styles)
 			n += (size_t)snprintf(p + n, sizeof p - n, "%s4", n ? ";" : "");
 		else
 			n += (size_t)snprintf(p + n, sizeof p - n, "%s4:%u", n ? ";" : "", wul);
@@ -514,7 +516,7 @@ static void display_pen(struct display *d, struct buf *out, const struct cell *w
 			unsigned i = w & 0xffu;
 			if (i < 8)
 				n += (size_t)snprintf(p + n, sizeof p - n, "%s%u", sep, base + i);
-			else if (i < 16 && d->caps->colours >= 16)
+			else if (i < 16 && caps->colours >= 16)
 				n += (size_t)snprintf(p + n, sizeof p - n, "%s%u", sep,
 						      base + 60 + i - 8);
 			else
@@ -526,9 +528,14 @@ static void display_pen(struct display *d, struct buf *out, const struct cell *w
 	buf_add(out, "\033[", 2);
 	buf_add(out, p, n);
 	buf_add_u8(out, 'm');
+}
+
+static void display_pen(struct display *d, struct buf *out, const struct cell *want)
+{
+	display_sgr(d->caps, d->pen_known ? &d->pen : NULL, want, out);
 	d->pen.fg = want->fg;
 	d->pen.bg = want->bg;
-	d->pen.attr = wattr;
+	d->pen.attr = want->attr & ATTR_STYLE_MASK;
 	d->pen_known = 1;
 }
 

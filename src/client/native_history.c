@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/display.h"
 #include "common/xmalloc.h"
 #include "term/clusters.h"
 
@@ -45,31 +46,48 @@ uint64_t native_history_next(const struct native_history *nh)
 	return nh->next;
 }
 
-/* The text of R without trailing blanks; attributes are not kept (the
- * terminal's search and copy want the text). */
-static void put_text(struct buf *out, const struct view_row *r)
+/* R without trailing blanks, in its colours and renditions as CAPS can
+ * show them (NULL: the text alone), ending with the default pen. Hyperlinks
+ * and control characters are not written. */
+static void put_row(struct buf *out, const struct view_row *r, const struct tty_caps *caps)
 {
 	unsigned n = view_row_cols(r);
 	char text[CLUSTER_MAX_BYTES];
+	struct cell pen;
+	int pen_known = 0;
 
 	while (n > 0) {
 		const struct cell *c = view_row_cell(r, n - 1);
 
-		if ((c->attr & (CELL_CLUSTER | CELL_WIDE_TAIL)) || (c->ch != ' ' && c->ch != 0))
+		if ((c->attr & (CELL_CLUSTER | CELL_WIDE_TAIL)) || (c->ch != ' ' && c->ch != 0) ||
+		    c->bg != COLOUR_DEFAULT)
 			break;
 		n--;
 	}
 	for (unsigned x = 0; x < n; x++) {
 		size_t len = view_row_text(r, x, text);
 
+		if (len == 0)
+			continue; /* a wide character's tail */
+		if (caps != NULL) {
+			struct cell c = *view_row_cell(r, x);
+
+			display_map_cell(caps, &c);
+			display_sgr(caps, pen_known ? &pen : NULL, &c, out);
+			pen = c;
+			pen_known = 1;
+		}
 		if (len == 1 && (unsigned char)text[0] < 0x20)
 			text[0] = ' ';
 		buf_add(out, text, len);
 	}
+	if (pen_known)
+		buf_add_printf(out, "\033[m");
 }
 
 unsigned native_history_write(struct native_history *nh, const struct view *v,
-    const struct mirror *m, unsigned rows, int altscreen, struct buf *out)
+    const struct mirror *m, unsigned rows, int altscreen, const struct tty_caps *caps,
+    struct buf *out)
 {
 	const struct view_pane *p;
 	const struct view_row *r;
@@ -109,7 +127,7 @@ unsigned native_history_write(struct native_history *nh, const struct view *v,
 		/* The line on the top row, then the screen scrolled up one:
 		 * the top row goes into the terminal's scrollback. */
 		buf_add_printf(out, "\033[H\033[2K");
-		put_text(out, r);
+		put_row(out, r, caps);
 		buf_add_printf(out, "\033[%u;1H\n", rows);
 		nh->next++;
 		n++;

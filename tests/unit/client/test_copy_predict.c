@@ -596,7 +596,7 @@ static void test_native_history(void **state)
 	sim_init(&s, 50, 0);
 	v = sim_view(&s);
 	/* The first view: lines from now on. */
-	assert_int_equal(native_history_write(nh, v, m, ROWS, 1, &out), 0);
+	assert_int_equal(native_history_write(nh, v, m, ROWS, 1, NULL, &out), 0);
 	assert_int_equal(out.len, 0);
 	view_free(v);
 	for (unsigned i = 51; i <= 70; i++) {
@@ -607,9 +607,9 @@ static void test_native_history(void **state)
 	}
 	v = sim_view(&s);
 	/* Not mirrored yet: nothing, in order. */
-	assert_int_equal(native_history_write(nh, v, m, ROWS, 1, &out), 0);
+	assert_int_equal(native_history_write(nh, v, m, ROWS, 1, NULL, &out), 0);
 	sim_mirror(&s, m, 0, 100000);
-	assert_int_equal(native_history_write(nh, v, m, ROWS, 1, &out), 20);
+	assert_int_equal(native_history_write(nh, v, m, ROWS, 1, NULL, &out), 20);
 	buf_add(&out, "", 1);
 	/* Leaves the alternate screen, writes each line on the top row and
 	 * scrolls, comes back. */
@@ -622,7 +622,7 @@ static void test_native_history(void **state)
 	assert_non_null(strstr((char *)out.data, "\033[H\033[2K42\033["));
 	assert_null(strstr((char *)out.data, "\033[2K41"));
 	buf_reset(&out);
-	assert_int_equal(native_history_write(nh, v, m, ROWS, 0, &out), 0);
+	assert_int_equal(native_history_write(nh, v, m, ROWS, 0, NULL, &out), 0);
 	view_free(v);
 	native_history_free(nh);
 	mirror_free(m);
