@@ -123,6 +123,8 @@ struct view {
 	int message_cx;           /* prompt cursor, or -1 */
 	char *key_table;
 	uint64_t bells;
+	uint64_t redraws;  /* refresh-client requests so far: repaint everything */
+	uint64_t suspends; /* suspend-client requests so far: stop the client */
 	uint64_t clipboards; /* OSC 52 events; the newest payload: */
 	char clip_target[VIEW_CLIP_TARGET_MAX + 1];
 	uint8_t *clip;
@@ -176,6 +178,8 @@ void view_set_session(struct view *v, const char *name);
 void view_set_windows(struct view *v, const struct view_window *w, size_t n);
 void view_set_key_table(struct view *v, const char *name);
 void view_set_bells(struct view *v, uint64_t n);
+void view_set_redraws(struct view *v, uint64_t n);
+void view_set_suspends(struct view *v, uint64_t n);
 void view_set_clipboard(struct view *v, uint64_t count, const char *target, const void *data,
     size_t len);
 /* Only the view flags (VIEW_*; others are dropped), the layout kept. */

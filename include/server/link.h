@@ -62,6 +62,11 @@ unsigned link_session_attached(const struct session *s);
 void link_detach(struct link_conn *c);
 /* Show session S (switch-client). */
 void link_switch(struct link_conn *c, struct session *s);
+/* refresh-client: the client repaints its whole terminal. */
+void link_redraw(struct link_conn *c);
+/* suspend-client: the client gives its terminal back and stops itself
+ * (the shell's job control resumes it, and it repaints). */
+void link_suspend(struct link_conn *c);
 /* A format variable: client_* of C (C may be NULL: none), and
  * session_attached of S. NULL if NAME is not one (caller frees). */
 char *link_format(const struct link_conn *c, const struct session *s, const char *name);

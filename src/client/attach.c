@@ -92,6 +92,7 @@ struct attach_client {
 	int heard;
 	int seen_view, seen_windows;
 	uint64_t bells, clipboards;
+	uint64_t redraws, suspends; /* refresh-client, suspend-client seen */
 	int dirty;
 	char notice[NOTIFY_TEXT_MAX];
 	int mouse;
@@ -302,6 +303,39 @@ static void attach_dump_mirror(struct attach_client *c)
 		(void)rename(tmp, c->mirror_dump);
 }
 
+static void attach_leave(struct attach_client *c);
+
+/* suspend-client: the terminal goes back to the shell as it was, the
+ * client stops as on a shell's Ctrl-Z, and once continued (fg) it takes
+ * the terminal again and repaints everything. A client whose process
+ * group has no shell to resume it is not stopped (the kernel discards the
+ * signal) and just repaints. */
+static void attach_suspend(struct attach_client *c)
+{
+	unsigned cols, rows;
+
+	attach_leave(c);
+	(void)kill(getpid(), SIGTSTP);
+	if (tty_raw_enter(&c->mode, STDIN_FILENO) != 0) {
+		attach_finish(c, 1, "can't set the terminal's mode after suspend-client");
+		return;
+	}
+	tty_enter(c->caps, &c->out, TTY_ENTER_ALTSCREEN | TTY_ENTER_KEYPAD | TTY_ENTER_PASTE);
+	c->entered = 1;
+	if (c->mouse)
+		tty_mouse(c->caps, &c->out, c->mouse);
+	if (tty_get_size(STDOUT_FILENO, &cols, &rows) == 0 && cols > 0 && rows > 0 &&
+	    (cols != c->cols || rows != c->rows)) {
+		c->cols = RMUX_MIN(cols, INPUT_SIZE_MAX);
+		c->rows = RMUX_MIN(rows, INPUT_SIZE_MAX);
+		display_resize(c->display, c->cols, c->rows);
+		display_frame_resize(c->frame, c->cols, c->rows);
+		(void)input_stream_add_resize(attach_stream(c), c->cols, c->rows);
+	}
+	display_invalidate(c->display);
+	c->dirty = 1;
+}
+
 static void attach_new_view(struct attach_client *c)
 {
 	const struct view *v = transport_remote_state(c->t);
@@ -311,8 +345,20 @@ static void attach_new_view(struct attach_client *c)
 		/* Bells and copies from before this client are not its own. */
 		c->bells = v->bells;
 		c->clipboards = v->clipboards;
+		c->redraws = v->redraws;
+		c->suspends = v->suspends;
 		c->seen_view = 1;
 	}
+	if (v->redraws != c->redraws) {
+		display_invalidate(c->display);
+		c->dirty = 1;
+	}
+	c->redraws = v->redraws;
+	if (v->suspends > c->suspends) {
+		c->suspends = v->suspends;
+		attach_suspend(c);
+	}
+	c->suspends = v->suspends;
 	if (v->bells > c->bells)
 		buf_add(&c->out, "\a", 1);
 	c->bells = v->bells;

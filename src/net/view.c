@@ -26,6 +26,8 @@
 #define TAG_KEY_TABLE 8
 #define TAG_BELLS 9
 #define TAG_CLIPBOARD 10
+#define TAG_REDRAWS 11
+#define TAG_SUSPENDS 12
 
 /* Fields of a PANE record. */
 #define PANE_CURSOR 0x1u
@@ -597,7 +599,8 @@ int view_equal(const struct view *a, const struct view *b)
 {
 	if (a->echo_ack != b->echo_ack || strcmp(a->session, b->session) != 0 || !windows_equal(a, b) ||
 	    !layout_equal(a, b) || !message_equal(a, b) || strcmp(a->key_table, b->key_table) != 0 ||
-	    a->bells != b->bells || !clip_equal(a, b))
+	    a->bells != b->bells || !clip_equal(a, b) || a->redraws != b->redraws ||
+	    a->suspends != b->suspends)
 		return 0;
 	for (size_t i = 0; i < a->npanes; i++) {
 		if (!pane_equal(&a->pane[i], &b->pane[i], NULL))
@@ -646,6 +649,16 @@ void view_set_key_table(struct view *v, const char *name)
 void view_set_bells(struct view *v, uint64_t n)
 {
 	v->bells = n;
+}
+
+void view_set_redraws(struct view *v, uint64_t n)
+{
+	v->redraws = n;
+}
+
+void view_set_suspends(struct view *v, uint64_t n)
+{
+	v->suspends = n;
 }
 
 void view_set_clipboard(struct view *v, uint64_t count, const char *target, const void *data,
@@ -1245,6 +1258,14 @@ void view_diff(const struct view *from, const struct view *to, struct buf *out)
 		buf_add_varint(out, to->cliplen);
 		buf_add(out, to->clip, to->cliplen);
 	}
+	if (from->redraws != to->redraws) {
+		buf_add_u8(out, TAG_REDRAWS);
+		buf_add_varint(out, to->redraws);
+	}
+	if (from->suspends != to->suspends) {
+		buf_add_u8(out, TAG_SUSPENDS);
+		buf_add_varint(out, to->suspends);
+	}
 	if (out->len > start)
 		buf_add_u8(out, TAG_END);
 	view_free(base);
@@ -1739,6 +1760,12 @@ int view_apply(struct view *v, const uint8_t *diff, size_t len)
 			break;
 		case TAG_CLIPBOARD:
 			err = decode_clipboard(&rd, nv);
+			break;
+		case TAG_REDRAWS:
+			err = reader_varint(&rd, &nv->redraws);
+			break;
+		case TAG_SUSPENDS:
+			err = reader_varint(&rd, &nv->suspends);
 			break;
 		default:
 			err = RMUX_ERR_MALFORMED;

@@ -274,6 +274,34 @@ static int cmd_switch_client(struct cmd_ctx *ctx, struct args *a)
 	return CMD_OK;
 }
 
+static int cmd_refresh_client(struct cmd_ctx *ctx, struct args *a)
+{
+	struct link_conn *c;
+
+	/* -U -D -L -R pan a window larger than the client; rmux sizes windows
+	 * to their clients, so there is nothing to pan and they only repaint,
+	 * as tmux does when the window fits. */
+	if (args_has(a, 'l') || args_has(a, 'C') || args_has(a, 'A') || args_has(a, 'B') ||
+	    args_has(a, 'f') || args_has(a, 'F'))
+		return cmd_error(ctx, "refresh-client: -A -B -C -f -F -l are for tmux's control "
+		    "clients and terminal clipboard queries, which rmux does not have");
+	c = target_client(ctx, args_get(a, 't'));
+	if (c == NULL)
+		return CMD_ERROR;
+	link_redraw(c);
+	return CMD_OK;
+}
+
+static int cmd_suspend_client(struct cmd_ctx *ctx, struct args *a)
+{
+	struct link_conn *c = target_client(ctx, args_get(a, 't'));
+
+	if (c == NULL)
+		return CMD_ERROR;
+	link_suspend(c);
+	return CMD_OK;
+}
+
 const struct cmd_entry cmd_link_entries[] = {
 	{ "bootstrap", NULL, "-:p:t:", 0, 1, "[-t target-session] [--port N]", cmd_bootstrap, 1 },
 	{ "detach-client", "detach", "aE:Ps:t:", 0, 0,
@@ -281,6 +309,9 @@ const struct cmd_entry cmd_link_entries[] = {
 	    0 },
 	{ "list-clients", "lsc", "F:t:", 0, 0, "[-F format] [-t target-session]", cmd_list_clients,
 	    0 },
+	{ "refresh-client", "refresh", "A:B:cC:Df:F:lLRSt:U", 0, 1,
+	    "[-cDLRSU] [-t target-client] [adjustment]", cmd_refresh_client, 0 },
+	{ "suspend-client", "suspendc", "t:", 0, 0, "[-t target-client]", cmd_suspend_client, 0 },
 	{ "switch-client", "switchc", "Ec:lnprt:T:Z", 0, 0,
 	    "[-ElnprZ] [-c target-client] [-t target-session] [-T key-table]", cmd_switch_client, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 },

@@ -923,6 +923,73 @@ def case_attach_environment():
                                                             "two").stdout)
 
 
+def case_refresh():
+    """refresh-client (and prefix r) repaint the whole terminal: bytes that
+    reached the outer terminal behind the client's back are gone after it,
+    and stay until then (the client writes only what changed)."""
+    start_outer()
+    type_line(client_cmd())
+    wait_for("attached", attached_ok)
+    wait_for("inner prompt", lambda: is_prompt(screen()[0]))
+    session = rmux("display-message", "-p", "#{session_name}").stdout.strip()
+    type_line("echo marker")
+    wait_for("screen = server", lambda: shows_pane("%s:0.0" % session))
+    tty = outer_flag("#{pane_tty}")
+
+    def scribble(text):
+        with open(tty, "w") as f:
+            f.write("\x1b[5;3H%s\x1b[1;1H" % text)
+        wait_for("scribble shown", lambda: text in screen()[4])
+    for how in ("command", "prefix r"):
+        scribble("GARBAGE-%d" % len(how))
+        time.sleep(1.0)
+        expect("GARBAGE" in screen()[4], "repainted by itself (%s)" % how)
+        if how == "command":
+            rmux("refresh-client")
+        else:
+            outer("send-keys", "C-b", "r")
+        wait_for("repaint (%s)" % how, lambda: "GARBAGE" not in "".join(screen()))
+        wait_for("screen = server (%s)" % how, lambda: shows_pane("%s:0.0" % session))
+    p = rmux("refresh-client", "-C", "10x10", check=False)
+    expect(p.returncode == 1 and "control clients" in p.stderr, "refresh -C: %r" % p.stderr)
+    p = rmux("refresh-client", "-t", "nosuch", check=False)
+    expect(p.returncode == 1 and "can't find client" in p.stderr, "refresh -t: %r" % p.stderr)
+    detach_check(session)
+
+
+def case_suspend():
+    """prefix C-z (suspend-client) gives the terminal back to the shell
+    with the client stopped; fg brings it back, repainted, and it works."""
+    start_outer()
+    # No "; echo EXIT" after it: the shell would run that when it stops.
+    type_line("%s -L %s -f /dev/null" % (RMUX, NAME))
+    wait_for("attached", attached_ok)
+    wait_for("inner prompt", lambda: is_prompt(screen()[0]))
+    session = rmux("display-message", "-p", "#{session_name}").stdout.strip()
+    type_line("echo before")
+    wait_for("screen = server", lambda: shows_pane("%s:0.0" % session))
+    outer("send-keys", "C-b", "C-z")
+    wait_for("terminal back", lambda: outer_flag("#{alternate_on}") == "0")
+    wait_for("outer prompt", lambda: any(is_prompt(l) for l in screen()))
+    expect(outer_flag("#{cursor_flag}") == "1", "cursor left hidden")
+    pid = rmux("list-clients", "-F", "#{client_pid}", check=False).stdout.strip()
+    stopped = subprocess.run(["ps", "-o", "stat=", "-C", "rmux"], capture_output=True,
+                             text=True).stdout.split()
+    expect(any(s.startswith("T") for s in stopped), "no stopped rmux: %r (%s)" % (stopped, pid))
+    # The session goes on without it.
+    rmux("send-keys", "-t", session, "echo while-away", "Enter")
+    type_line("fg")
+    wait_for("attached again", attached_ok)
+    wait_for("repainted", lambda: any(l.startswith("while-away") for l in screen()))
+    wait_for("screen = server", lambda: shows_pane("%s:0.0" % session))
+    type_line("echo after")
+    wait_for("typing works", lambda: any(l.startswith("after") for l in screen()))
+    outer("send-keys", "C-b", "d")
+    wait_for("detached line", lambda: any(
+        l.startswith("[detached (from session %s)]" % session) for l in screen()))
+    expect(outer_flag("#{alternate_on}") == "0", "still on the alternate screen")
+
+
 CASES = {
     "local": case_local,
     "reattach": case_reattach,
@@ -943,6 +1010,8 @@ CASES = {
     "list_filter": case_list_filter,
     "update_environment": case_update_environment,
     "attach_environment": case_attach_environment,
+    "refresh": case_refresh,
+    "suspend": case_suspend,
 }
 
 

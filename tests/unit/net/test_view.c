@@ -96,6 +96,8 @@ static void assert_view_same(const struct view *a, const struct view *b)
 	}
 	assert_string_equal(a->key_table, b->key_table);
 	assert_true(a->bells == b->bells);
+	assert_true(a->redraws == b->redraws);
+	assert_true(a->suspends == b->suspends);
 	assert_true(a->clipboards == b->clipboards);
 	assert_string_equal(a->clip_target, b->clip_target);
 	assert_int_equal(a->cliplen, b->cliplen);
@@ -332,6 +334,10 @@ static void mutate(struct model *m)
 	case 16:
 		view_set_bells(v, v->bells + 1);
 		view_set_echo_ack(v, v->echo_ack + rndn(5));
+		if (rndn(3) == 0)
+			view_set_redraws(v, v->redraws + 1 + rndn(1000));
+		if (rndn(4) == 0)
+			view_set_suspends(v, v->suspends + 1);
 		break;
 	case 17: {
 		uint8_t data[64];
@@ -536,6 +542,8 @@ static void sample(struct view **empty, struct view **full, struct buf *d)
 	view_set_message(m.v, rnd_row(30), 4);
 	view_set_clipboard(m.v, 3, "c", "hello", 5);
 	view_set_bells(m.v, 2);
+	view_set_redraws(m.v, 5);
+	view_set_suspends(m.v, 1);
 	view_set_echo_ack(m.v, 17);
 	view_set_key_table(m.v, "prefix");
 	view_set_session(m.v, "main");
@@ -569,7 +577,7 @@ static void test_bad_diffs(void **state)
 	/* Trailing garbage, unknown tags, records out of order. */
 	{
 		static const uint8_t bad[][8] = {
-			{ 0x0b, 0x00, 0x00 },       /* unknown tag */
+			{ 0x0d, 0x00, 0x00 },       /* unknown tag */
 			{ 0x02, 0x01, 'a', 0x01, 0x00, 0x00 }, /* session then echo_ack */
 			{ 0x02, 0x01, 0x1b, 0x00 }, /* control byte in a name */
 			{ 0x05, 0x09, 0x01, 0, 0, 0, 0 }, /* pane record, no such pane */
