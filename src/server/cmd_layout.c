@@ -1,5 +1,5 @@
 /* cmd_layout.c — commands that move and size panes: resize-pane (and its
- * zoom), select-layout, next-layout, previous-layout, resize-window,
+ * zoom), select-layout, next-layout, previous-layout, resize-window, rotate-window,
  * swap-pane, break-pane, join-pane (move-pane) and respawn-pane. The
  * arithmetic is the layout module's; this file finds the panes, keeps
  * the windows' pane lists in step and reports as tmux 3.3a does. */
@@ -453,6 +453,44 @@ static int cmd_respawn_pane(struct cmd_ctx *ctx, struct args *a)
 	return CMD_OK;
 }
 
+/* rotate-window: every pane moves one layout cell up (-U, the default)
+ * or down (-D), the last wrapping round; the active cell stays where it
+ * was and shows the pane that moved into it (tmux 3.3a). A zoom ends
+ * unless -Z, which keeps the window zoomed on that pane. */
+static int cmd_rotate_window(struct cmd_ctx *ctx, struct args *a)
+{
+	struct session *s;
+	struct window *w;
+	int zoomed, at, *ids, *turned;
+	size_t i, n;
+
+	if (cmd_find_window(ctx, args_get(a, 't'), &s, &w) != 0)
+		return CMD_ERROR;
+	zoomed = layout_zoomed(w->layout) >= 0;
+	layout_unzoom(w->layout);
+	n = layout_count(w->layout);
+	at = window_pane_index(w, w->active);
+	ids = xcalloc(n, sizeof *ids);
+	turned = xcalloc(n, sizeof *turned);
+	for (i = 0; i < n; i++)
+		ids[i] = layout_pane_at(w->layout, i);
+	for (i = 0; i < n; i++)
+		turned[i] = args_has(a, 'D') ? ids[(i + n - 1) % n] : ids[(i + 1) % n];
+	if (n > 1 && window_set_order(w, turned) != 0) {
+		free(ids);
+		free(turned);
+		return cmd_error(ctx, "rotate window failed");
+	}
+	free(ids);
+	free(turned);
+	if (at >= 0 && window_pane_at(w, (size_t)at) != NULL)
+		window_set_active(w, window_pane_at(w, (size_t)at));
+	if (zoomed && args_has(a, 'Z'))
+		layout_zoom(w->layout, w->active->id);
+	window_apply_layout(w);
+	return CMD_OK;
+}
+
 const struct cmd_entry cmd_layout_entries[] = {
 	{ "resize-pane", "resizep", "DLMRTt:Ux:y:Z", 0, 1,
 	    "[-DLMRTUZ] [-x width] [-y height] [-t target-pane] [adjustment]", cmd_resize_pane, 0 },
@@ -465,6 +503,8 @@ const struct cmd_entry cmd_layout_entries[] = {
 	    cmd_resize_window, 0 },
 	{ "swap-pane", "swapp", "dDs:t:UZ", 0, 0, "[-dDUZ] [-s src-pane] [-t dst-pane]",
 	    cmd_swap_pane, 0 },
+	{ "rotate-window", "rotatew", "Dt:UZ", 0, 0, "[-DUZ] [-t target-window]",
+	    cmd_rotate_window, 0 },
 	{ "break-pane", "breakp", "abdF:n:Ps:t:", 0, 0,
 	    "[-abdP] [-F format] [-n window-name] [-s src-pane] [-t dst-window]",
 	    cmd_break_pane, 0 },

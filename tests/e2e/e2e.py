@@ -715,6 +715,11 @@ LAYOUT_SCRIPT = [
     ["join-pane", "-h", "-s", "g:1.0", "-t", "g:0.0"], None,
     ["resize-pane", "-Z", "-t", "g:0.1"], ["select-pane", "-t", "g:0.2"], None,
     ["resize-pane", "-Z", "-t", "g:0.1"], ["select-pane", "-Z", "-t", "g:0.2"], None,
+    ["rotate-window", "-Z", "-t", "g:0"], None,
+    ["rotate-window", "-t", "g:0"], None,
+    ["rotate-window", "-D", "-t", "g:0"], ["rotate-window", "-D", "-t", "g:0"], None,
+    ["resize-pane", "-Z", "-t", "g:0.0"], ["rotate-window", "-U", "-t", "g:0"], None,
+    ["rotate-window", "-t", "g:9"], ["rotatew", "-x"], None,
     ["kill-pane", "-t", "g:0.2"], None,
     ["kill-pane", "-a", "-t", "g:0.0"], None,
     # One pane: break-pane only moves the window.
@@ -726,7 +731,8 @@ LAYOUT_SCRIPT = [
 
 def case_layout():
     """resize-pane, zoom, select-layout, swap-pane, resize-window,
-    break-pane, join-pane: the same rectangles and layouts as tmux."""
+    rotate-window, break-pane, join-pane: the same rectangles and layouts
+    as tmux."""
     tname = "rmuxe2el%d" % os.getpid()
     try:
         rmux("new-session", "-d", "-s", "g", "-x", "120", "-y", "40", "sleep 1000")
