@@ -22,6 +22,7 @@ set -g __rmux_commands \
 	'delete-buffer deleteb - b:buffer' \
 	'detach-client detach aP E:word,s:session,t:client' \
 	'display-message display aINpv c:client,d:word,F:word,t:pane' \
+	'display-panes displayp bN d:word,t:client' \
 	'has-session has - t:session' \
 	'if-shell if bF t:pane' \
 	'join-pane joinp bdfhv l:word,s:pane,t:pane' \
@@ -47,11 +48,13 @@ set -g __rmux_commands \
 	'paste-buffer pasteb dpr s:word,b:buffer,t:pane' \
 	'previous-layout prevl - t:window' \
 	'previous-window prev a t:session' \
+	'refresh-client refresh cDlLRSU C:word,f:word,t:client' \
 	'rename-session rename - t:session' \
 	'rename-window renamew - t:window' \
 	'resize-pane resizep DLMRTUZ x:word,y:word,t:pane' \
 	'resize-window resizew aADLRU x:word,y:word,t:window' \
 	'respawn-pane respawnp k c:dir,e:word,t:pane' \
+	'rotate-window rotatew DUZ t:window' \
 	'run-shell run bC d:word,t:pane' \
 	'save-buffer saveb a b:buffer' \
 	'select-layout selectl Enop t:pane' \
@@ -70,6 +73,7 @@ set -g __rmux_commands \
 	'source-file source Fnqv -' \
 	'split-window splitw bdefhIPvZ c:dir,e:word,F:word,l:word,t:pane' \
 	'start-server start - -' \
+	'suspend-client suspendc - t:client' \
 	'swap-pane swapp dDUZ s:pane,t:pane' \
 	'switch-client switchc ElnprZ c:client,t:session,T:table' \
 	'unbind-key unbind anq T:table' \

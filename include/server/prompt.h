@@ -72,6 +72,10 @@ uint64_t prompt_serial(const struct session *s);
 struct view;
 void prompt_view(struct view *v, const struct session *s);
 
+/* Run TEXT as commands typed in pane PANE_ID (-1: the active pane) of the
+ * session with id SID; an error shows as a message there. */
+void prompt_run_text(int sid, int pane_id, const char *text);
+
 /* TEMPLATE with the answer S for %IDX and the first %% (a third % quotes
  * the characters the command parser treats specially). Caller frees. */
 char *prompt_template_replace(const char *template, const char *s, int idx);

@@ -24,6 +24,7 @@ struct session {
 	struct options *options; /* inherits global_s_options */
 	struct environ *environ; /* over the global environment (environ.h) */
 	struct prompt_state *prompt; /* message and command prompt (prompt.c) */
+	struct display_panes *panes_overlay; /* display-panes (display_panes.c) */
 	uint32_t clipboards;  /* clipboard payloads for its clients so far */
 	char clip_sel[17];    /* the newest one: its OSC 52 selection */
 	uint8_t *clip;        /* and data */

@@ -74,6 +74,9 @@ void screen_free(struct screen *s);
 void screen_resize(struct screen *s, unsigned cols, unsigned rows);
 /* RIS: everything back to the power-on state; history is kept. */
 void screen_reset(struct screen *s);
+/* The title (OSC 0/2, select-pane -T): cut to SCREEN_TITLE_MAX bytes;
+ * text with control characters or bad UTF-8 is ignored. */
+void screen_set_title(struct screen *s, const char *text, size_t len);
 /* The OSC 8 URI of a link id, or NULL. */
 const char *screen_link_uri(const struct screen *s, uint16_t link);
 int screen_cursor_visible(const struct screen *s);

@@ -170,14 +170,35 @@ static struct input_stream *attach_stream(struct attach_client *c)
 
 /* ---- the view ---- */
 
+/* OSC 52: DATA into the terminal's clipboard TARGET ("" is "c"). */
+static void attach_osc52(struct attach_client *c, const char *target, const void *data,
+    size_t len)
+{
+	char *b64 = xmalloc(base64_encoded_size(len));
+
+	base64_encode(data, len, b64);
+	buf_add_printf(&c->out, "\033]52;%s;%s\a", target[0] != '\0' ? target : "c", b64);
+	free(b64);
+}
+
+/* The server's clipboard event, unless it is a copy the client predicted
+ * and wrote already. */
 static void attach_clipboard(struct attach_client *c, const struct view *v)
 {
-	char *b64 = xmalloc(base64_encoded_size(v->cliplen));
+	if (copy_predict_copied(c->copy_predict, v->clip, v->cliplen))
+		return;
+	attach_osc52(c, v->clip_target, v->clip, v->cliplen);
+}
 
-	base64_encode(v->clip, v->cliplen, b64);
-	buf_add_printf(&c->out, "\033]52;%s;%s\a", v->clip_target[0] != '\0' ? v->clip_target : "c",
-	    b64);
-	free(b64);
+/* A copy predicted in copy mode goes to the clipboard at once. */
+static void attach_predicted_copy(struct attach_client *c)
+{
+	size_t len;
+	char *text = copy_predict_take_copy(c->copy_predict, &len);
+
+	if (text != NULL && len > 0)
+		attach_osc52(c, "", text, len);
+	free(text);
 }
 
 /* The active pane's mouse mode, or at least buttons and drags when the
@@ -451,6 +472,7 @@ static void attach_key(struct attach_client *c, struct input_stream *s,
 		predict_key(c->predict, it->key, event, time_now_ms());
 		copy_predict_key(c->copy_predict, transport_remote_state(c->t), c->mirror, it->key, event,
 		    time_now_ms());
+		attach_predicted_copy(c);
 		if (c->seen_view)
 			attach_wants(c, transport_remote_state(c->t));
 	}
@@ -497,6 +519,7 @@ static void attach_item(const struct input_item *it, void *arg)
 			if (input_stream_add_mouse(s, it->kind, it->button, it->x, it->y, it->mods) == 0) {
 				copy_predict_mouse(c->copy_predict, transport_remote_state(c->t), c->mirror, &ev,
 				    ev.num, time_now_ms());
+				attach_predicted_copy(c);
 				c->dirty = 1;
 			}
 		}

@@ -1,7 +1,6 @@
 /* history.c — the history channel's states (see history.h): the message
- * stream with its wire encoding and transport operations, the wants, and
- * the channel's key. Messages are kept as their encodings, shared between
- * copies by reference count (the transport keeps a copy per sent state). */
+ * stream's wire encoding (the stream itself is a msg_stream), the wants,
+ * and the channel's key. A message is kept as its encoding. */
 #include "net/history.h"
 
 #include <stdlib.h>
@@ -12,18 +11,13 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
+#include "net/msg_stream.h"
 
+/* A message: its encoding. In a diff, varint its length then the bytes. */
 struct history_blob {
-	unsigned refs;
+	struct msg_stream_msg hdr;
 	size_t len;
 	uint8_t data[];
-};
-
-struct history_stream {
-	uint64_t first; /* number of msg[0], or of the next message when empty */
-	struct history_blob **msg;
-	size_t n, cap;
-	size_t wire; /* bytes of the held messages' encodings, length prefixes included */
 };
 
 static const uint8_t history_key_block[CRYPTO_KEY_LEN] = "rmux history    ";
@@ -43,37 +37,16 @@ void history_key_derive(const uint8_t key[CRYPTO_KEY_LEN], uint8_t out[CRYPTO_KE
 
 /* --- messages --- */
 
-static size_t varint_len(uint64_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static struct history_blob *blob_create(const uint8_t *data, size_t len)
+static struct msg_stream_msg *blob_create(const uint8_t *data, size_t len)
 {
 	struct history_blob *b = xmalloc(sizeof *b + (len ? len : 1));
 
-	b->refs = 1;
+	b->hdr.refs = 1;
+	b->hdr.wire = msg_stream_varint_len(len) + len;
 	b->len = len;
 	if (len > 0)
 		memcpy(b->data, data, len);
-	return b;
-}
-
-static void blob_unref(struct history_blob *b)
-{
-	if (b != NULL && --b->refs == 0)
-		free(b);
-}
-
-static size_t blob_wire(const struct history_blob *b)
-{
-	return varint_len(b->len) + b->len;
+	return &b->hdr;
 }
 
 void history_msg_clear(struct history_msg *m)
@@ -206,10 +179,10 @@ static void chunk_header(const struct history_chunk *c, struct buf *out)
 
 size_t history_chunk_bytes(const struct history_chunk *c)
 {
-	size_t len = 1 + varint_len(c->pane) + varint_len(c->gen) + varint_len(c->first) +
-	    varint_len(c->n) + c->lines.len;
+	size_t len = 1 + msg_stream_varint_len(c->pane) + msg_stream_varint_len(c->gen) +
+	    msg_stream_varint_len(c->first) + msg_stream_varint_len(c->n) + c->lines.len;
 
-	return varint_len(len) + len;
+	return msg_stream_varint_len(len) + len;
 }
 
 void history_chunk_free(struct history_chunk *c)
@@ -220,49 +193,70 @@ void history_chunk_free(struct history_chunk *c)
 
 /* --- the stream --- */
 
-struct history_stream *history_stream_create(void)
+static void blob_encode(const struct msg_stream_msg *m, struct buf *out)
 {
-	struct history_stream *s = xcalloc(1, sizeof *s);
+	const struct history_blob *b = (const struct history_blob *)m;
 
-	s->first = 1;
-	return s;
+	buf_add_varint(out, b->len);
+	buf_add(out, b->data, b->len);
 }
 
-static void drop_front(struct history_stream *s, size_t k)
+/* One message of a diff, checked whole before it is kept (its number
+ * is the stream's business). */
+static int blob_decode(struct reader *r, uint64_t num, struct msg_stream_msg **out)
 {
-	for (size_t i = 0; i < k; i++) {
-		s->wire -= blob_wire(s->msg[i]);
-		blob_unref(s->msg[i]);
-	}
-	if (k > 0 && k < s->n)
-		memmove(&s->msg[0], &s->msg[k], (s->n - k) * sizeof s->msg[0]);
-	s->n -= k;
-	s->first += k;
+	struct history_msg m;
+	uint64_t mlen;
+	const uint8_t *p;
+	int err;
+
+	if ((err = reader_varint(r, &mlen)) != 0)
+		return err;
+	if (mlen < 1 || mlen > HISTORY_MSG_BYTES_MAX)
+		return RMUX_ERR_TOO_BIG;
+	if ((err = reader_view(r, &p, (size_t)mlen)) != 0)
+		return err;
+	if ((err = msg_parse(p, (size_t)mlen, &m, 0)) != 0)
+		return err;
+	*out = blob_create(p, (size_t)mlen);
+	return 0;
+}
+
+static const struct msg_stream_type history_type = {
+	.msgs_max = HISTORY_STREAM_MSGS_MAX,
+	.wire_max = HISTORY_STREAM_WIRE_MAX,
+	.held_msgs_max = HISTORY_STREAM_MSGS_MAX,
+	.held_wire_max = HISTORY_STREAM_WIRE_MAX,
+	.num_max = HISTORY_LINE_MAX,
+	.encode = blob_encode,
+	.decode = blob_decode,
+};
+
+/* A history stream is a msg_stream of history_type: the public type only
+ * keeps callers from handing it where another stream is wanted. */
+static struct msg_stream *ms(struct history_stream *s)
+{
+	return (struct msg_stream *)s;
+}
+
+static const struct msg_stream *cms(const struct history_stream *s)
+{
+	return (const struct msg_stream *)s;
+}
+
+struct history_stream *history_stream_create(void)
+{
+	return (struct history_stream *)msg_stream_create(&history_type);
 }
 
 void history_stream_free(struct history_stream *s)
 {
-	if (s == NULL)
-		return;
-	drop_front(s, s->n);
-	free(s->msg);
-	free(s);
+	msg_stream_free(ms(s));
 }
 
-/* Append a blob (taking the reference). */
-static int push(struct history_stream *s, struct history_blob *b)
+static int add_encoded(struct history_stream *s, const struct buf *b)
 {
-	if (s->n >= HISTORY_STREAM_MSGS_MAX || s->wire + blob_wire(b) > HISTORY_STREAM_WIRE_MAX) {
-		blob_unref(b);
-		return RMUX_ERR_TOO_BIG;
-	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->msg = xreallocarray(s->msg, s->cap, sizeof *s->msg);
-	}
-	s->msg[s->n++] = b;
-	s->wire += blob_wire(b);
-	return 0;
+	return msg_stream_push(ms(s), blob_create(b->data, b->len));
 }
 
 int history_stream_add_chunk(struct history_stream *s, const struct history_chunk *c)
@@ -278,7 +272,7 @@ int history_stream_add_chunk(struct history_stream *s, const struct history_chun
 	buf_init(&b);
 	chunk_header(c, &b);
 	buf_add(&b, c->lines.data, c->lines.len);
-	err = push(s, blob_create(b.data, b.len));
+	err = add_encoded(s, &b);
 	buf_free(&b);
 	return err;
 }
@@ -293,179 +287,46 @@ int history_stream_add_limit(struct history_stream *s, uint32_t limit)
 	buf_init(&b);
 	buf_add_u8(&b, HISTORY_MSG_LIMIT);
 	buf_add_varint(&b, limit);
-	err = push(s, blob_create(b.data, b.len));
+	err = add_encoded(s, &b);
 	buf_free(&b);
 	return err;
 }
 
 size_t history_stream_count(const struct history_stream *s)
 {
-	return s->n;
+	return msg_stream_count(cms(s));
 }
 
 size_t history_stream_wire(const struct history_stream *s)
 {
-	return s->wire;
+	return msg_stream_wire(cms(s));
 }
 
 uint64_t history_stream_end(const struct history_stream *s)
 {
-	return s->first + s->n;
+	return msg_stream_end(cms(s));
 }
 
 int history_stream_msg(const struct history_stream *s, size_t i, struct history_msg *m)
 {
+	const struct history_blob *b = (const struct history_blob *)msg_stream_at(cms(s), i);
 	int err;
 
-	if (i >= s->n) {
+	if (b == NULL) {
 		memset(m, 0, sizeof *m);
 		return RMUX_ERR_RANGE;
 	}
-	err = msg_parse(s->msg[i]->data, s->msg[i]->len, m, 1);
-	m->num = s->first + i;
+	err = msg_parse(b->data, b->len, m, 1);
+	m->num = history_stream_end(s) - history_stream_count(s) + i;
 	return err;
-}
-
-/* Decode a whole diff into a new stream; NULL and *ERR on failure. */
-static struct history_stream *decode_diff(const uint8_t *diff, size_t len, int *err)
-{
-	struct history_stream *s = history_stream_create();
-	struct history_msg m;
-	struct reader r;
-	uint64_t first, count, mlen;
-	const uint8_t *p;
-
-	*err = 0;
-	if (len == 0)
-		return s;
-	reader_init(&r, diff, len);
-	reader_varint(&r, &first);
-	if ((*err = reader_varint(&r, &count)) != 0)
-		goto out;
-	if (first < 1 || first > HISTORY_LINE_MAX || count < 1 || count > HISTORY_STREAM_MSGS_MAX) {
-		*err = RMUX_ERR_RANGE;
-		goto out;
-	}
-	s->first = first;
-	for (uint64_t i = 0; i < count; i++) {
-		if ((*err = reader_varint(&r, &mlen)) != 0)
-			goto out;
-		if (mlen < 1 || mlen > HISTORY_MSG_BYTES_MAX) {
-			*err = RMUX_ERR_TOO_BIG;
-			goto out;
-		}
-		if ((*err = reader_view(&r, &p, (size_t)mlen)) != 0)
-			goto out;
-		if ((*err = msg_parse(p, (size_t)mlen, &m, 0)) != 0)
-			goto out;
-		if ((*err = push(s, blob_create(p, (size_t)mlen))) != 0)
-			goto out;
-	}
-	*err = reader_finish(&r);
-out:
-	if (*err != 0) {
-		history_stream_free(s);
-		return NULL;
-	}
-	return s;
 }
 
 int history_stream_decode(const uint8_t *diff, size_t len, struct history_stream *out)
 {
-	struct history_stream *s, tmp;
-	int err;
-
-	if ((s = decode_diff(diff, len, &err)) == NULL)
-		return err;
-	tmp = *out;
-	*out = *s;
-	*s = tmp;
-	history_stream_free(s);
-	return 0;
+	return msg_stream_decode(diff, len, ms(out));
 }
 
-static void *stream_copy(const void *p)
-{
-	const struct history_stream *s = p;
-	struct history_stream *c = xcalloc(1, sizeof *c);
-
-	c->first = s->first;
-	c->n = c->cap = s->n;
-	c->wire = s->wire;
-	if (s->n > 0) {
-		c->msg = xreallocarray(NULL, s->n, sizeof *c->msg);
-		memcpy(c->msg, s->msg, s->n * sizeof *c->msg);
-		for (size_t i = 0; i < s->n; i++)
-			c->msg[i]->refs++;
-	}
-	return c;
-}
-
-static void stream_free(void *p)
-{
-	history_stream_free(p);
-}
-
-/* Streams only grow and both ends number messages alike. */
-static int stream_equal(const void *a, const void *b)
-{
-	return history_stream_end(a) == history_stream_end(b);
-}
-
-static void stream_diff(const void *pfrom, const void *pto, struct buf *out)
-{
-	const struct history_stream *from = pfrom, *to = pto;
-	uint64_t start = history_stream_end(from), end = history_stream_end(to);
-
-	if (end <= start)
-		return;
-	/* FROM is a state the peer may hold and only what it holds is
-	 * subtracted, so TO still has every message after it. */
-	if (start < to->first)
-		abort();
-	buf_add_varint(out, start);
-	buf_add_varint(out, end - start);
-	for (size_t i = (size_t)(start - to->first); i < to->n; i++) {
-		buf_add_varint(out, to->msg[i]->len);
-		buf_add(out, to->msg[i]->data, to->msg[i]->len);
-	}
-}
-
-static int stream_apply(void *p, const uint8_t *diff, size_t len)
-{
-	struct history_stream *s = p, *d;
-	int err;
-
-	if (len == 0)
-		return 0;
-	if ((d = decode_diff(diff, len, &err)) == NULL)
-		return err;
-	if (d->first != history_stream_end(s) || s->n + d->n > HISTORY_STREAM_MSGS_MAX ||
-	    s->wire + d->wire > HISTORY_STREAM_WIRE_MAX) {
-		history_stream_free(d);
-		return RMUX_ERR_RANGE;
-	}
-	for (size_t i = 0; i < d->n; i++) {
-		/* Cannot fail: the bounds were checked above. */
-		(void)push(s, d->msg[i]);
-	}
-	free(d->msg);
-	free(d);
-	return 0;
-}
-
-static void stream_subtract(void *p, const void *pknown)
-{
-	struct history_stream *s = p;
-	uint64_t known_end = history_stream_end(pknown);
-
-	if (known_end > s->first)
-		drop_front(s, (size_t)RMUX_MIN(known_end - s->first, (uint64_t)s->n));
-}
-
-const struct transport_state_ops history_stream_ops = {
-	stream_copy, stream_free, stream_diff, stream_apply, stream_equal, stream_subtract,
-};
+const struct transport_state_ops history_stream_ops = MSG_STREAM_TRANSPORT_OPS;
 
 /* --- wants --- */
 

@@ -1,7 +1,7 @@
 /* input_stream.c — the input event stream state (see input_stream.h): the
- * events, their wire encoding, and the transport operations. Payloads
- * (paste bytes, command arguments) are shared between copies of a stream
- * by reference count, because the transport keeps a copy per sent state. */
+ * events and their wire encoding; the stream itself is a msg_stream. An
+ * event's payload (paste bytes, command arguments) lives in its message,
+ * shared between copies of a stream like the message. */
 #include "net/input_stream.h"
 
 #include <stdlib.h>
@@ -10,101 +10,45 @@
 #include "common/buf.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
+#include "net/msg_stream.h"
 
-/* A receiver holds at most this many events not yet handed out by
- * transport_remote_diff(); beyond it diffs are refused (back pressure). */
-#define INPUT_STREAM_HELD_MAX (4 * INPUT_STREAM_EVENTS_MAX)
-#define HELD_WIRE_MAX (4 * INPUT_STREAM_WIRE_MAX)
 /* Numbers stay far from overflow. */
 #define INPUT_NUM_MAX (UINT64_C(1) << 62)
 
-struct input_blob {
-	unsigned refs;
-	size_t len;
+/* A message: the event, then its payload (EV.DATA points at it). */
+struct input_msg {
+	struct msg_stream_msg hdr;
+	struct input_event ev;
 	uint8_t data[];
 };
 
-struct slot {
-	struct input_event ev;
-	struct input_blob *blob; /* NULL unless paste or command */
-	size_t wire;             /* bytes of its encoding */
-};
-
-struct input_stream {
-	uint64_t first; /* number of slot[0], or of the next event when empty */
-	struct slot *slot;
-	size_t n, cap;
-	size_t wire; /* sum of slot[].wire */
-};
-
-static size_t varint_len(uint64_t v)
+/* A stream is a msg_stream of input_type (below): the public type only
+ * keeps callers from handing it where another stream is wanted. */
+static struct msg_stream *ms(struct input_stream *s)
 {
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
+	return (struct msg_stream *)s;
 }
 
-static struct input_blob *blob_create(size_t len)
+static const struct msg_stream *cms(const struct input_stream *s)
 {
-	struct input_blob *b = xmalloc(sizeof *b + (len ? len : 1));
-
-	b->refs = 1;
-	b->len = len;
-	return b;
-}
-
-static void blob_unref(struct input_blob *b)
-{
-	if (b != NULL && --b->refs == 0)
-		free(b);
-}
-
-struct input_stream *input_stream_create(void)
-{
-	struct input_stream *s = xcalloc(1, sizeof *s);
-
-	s->first = 1;
-	return s;
-}
-
-static void drop_front(struct input_stream *s, size_t k)
-{
-	for (size_t i = 0; i < k; i++) {
-		s->wire -= s->slot[i].wire;
-		blob_unref(s->slot[i].blob);
-	}
-	if (k > 0 && k < s->n)
-		memmove(s->slot, s->slot + k, (s->n - k) * sizeof *s->slot);
-	s->n -= k;
-	s->first += k;
-}
-
-void input_stream_free(struct input_stream *s)
-{
-	if (s == NULL)
-		return;
-	drop_front(s, s->n);
-	free(s->slot);
-	free(s);
+	return (const struct msg_stream *)s;
 }
 
 size_t input_stream_count(const struct input_stream *s)
 {
-	return s->n;
+	return msg_stream_count(cms(s));
 }
 
 const struct input_event *input_stream_event(const struct input_stream *s, size_t i)
 {
-	return i < s->n ? &s->slot[i].ev : NULL;
+	const struct input_msg *m = (const struct input_msg *)msg_stream_at(cms(s), i);
+
+	return m != NULL ? &m->ev : NULL;
 }
 
 uint64_t input_stream_end(const struct input_stream *s)
 {
-	return s->first + s->n;
+	return msg_stream_end(cms(s));
 }
 
 const char *input_event_arg(const struct input_event *ev, unsigned i)
@@ -167,21 +111,21 @@ static size_t event_wire(const struct input_event *ev)
 
 	switch (ev->type) {
 	case INPUT_KEY:
-		return n + varint_len(ev->key);
+		return n + msg_stream_varint_len(ev->key);
 	case INPUT_PASTE:
-		return n + varint_len(ev->len) + ev->len;
+		return n + msg_stream_varint_len(ev->len) + ev->len;
 	case INPUT_MOUSE:
-		return n + 3 + varint_len(ev->x) + varint_len(ev->y);
+		return n + 3 + msg_stream_varint_len(ev->x) + msg_stream_varint_len(ev->y);
 	case INPUT_FOCUS:
 		return n + 1;
 	case INPUT_RESIZE:
-		return n + varint_len(ev->cols) + varint_len(ev->rows);
+		return n + msg_stream_varint_len(ev->cols) + msg_stream_varint_len(ev->rows);
 	case INPUT_COMMAND:
-		n += varint_len(ev->argc);
+		n += msg_stream_varint_len(ev->argc);
 		p = (const char *)ev->data;
 		for (unsigned i = 0; i < ev->argc; i++) {
 			size_t k = strlen(p);
-			n += varint_len(k) + k;
+			n += msg_stream_varint_len(k) + k;
 			p += k + 1;
 		}
 		return n;
@@ -189,55 +133,51 @@ static size_t event_wire(const struct input_event *ev)
 	return n;
 }
 
-/* Append EV (its number is assigned here) taking BLOB's reference. */
-static int push(struct input_stream *s, const struct input_event *ev, struct input_blob *blob,
-    size_t events_max, size_t wire_max)
+/* A message for EV with room for LEN bytes of payload (paste, command). */
+static struct input_msg *msg_create(const struct input_event *ev, size_t len)
 {
-	struct input_event e = *ev;
-	size_t wire;
-	struct slot *sl;
+	struct input_msg *m = xmalloc(sizeof *m + (len ? len : 1));
 
-	if (blob != NULL) {
-		e.data = blob->data;
-		e.len = blob->len;
+	m->hdr.refs = 1;
+	m->ev = *ev;
+	if (ev->type == INPUT_PASTE || ev->type == INPUT_COMMAND) {
+		m->ev.data = m->data;
+		m->ev.len = len;
 	}
-	wire = event_wire(&e);
-	if (s->n >= events_max || s->wire + wire > wire_max) {
-		blob_unref(blob);
-		return RMUX_ERR_TOO_BIG;
-	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->slot = xreallocarray(s->slot, s->cap, sizeof *s->slot);
-	}
-	sl = &s->slot[s->n];
-	sl->ev = e;
-	sl->ev.num = s->first + s->n;
-	sl->blob = blob;
-	sl->wire = wire;
-	s->n++;
-	s->wire += wire;
-	return 0;
+	return m;
+}
+
+/* M as message number NUM, its payload written. */
+static struct msg_stream_msg *msg_seal(struct input_msg *m, uint64_t num)
+{
+	m->ev.num = num;
+	m->hdr.wire = event_wire(&m->ev);
+	return &m->hdr;
+}
+
+static int add(struct input_stream *s, struct input_msg *m)
+{
+	return msg_stream_push(ms(s), msg_seal(m, input_stream_end(s)));
 }
 
 int input_stream_add_key(struct input_stream *s, uint64_t key)
 {
 	struct input_event ev = { .type = INPUT_KEY, .key = key };
 
-	return push(s, &ev, NULL, INPUT_STREAM_EVENTS_MAX, INPUT_STREAM_WIRE_MAX);
+	return add(s, msg_create(&ev, 0));
 }
 
 int input_stream_add_paste(struct input_stream *s, const void *data, size_t len)
 {
 	struct input_event ev = { .type = INPUT_PASTE };
-	struct input_blob *b;
+	struct input_msg *m;
 
 	if (len > INPUT_PASTE_MAX)
 		return RMUX_ERR_TOO_BIG;
-	b = blob_create(len);
+	m = msg_create(&ev, len);
 	if (len > 0)
-		memcpy(b->data, data, len);
-	return push(s, &ev, b, INPUT_STREAM_EVENTS_MAX, INPUT_STREAM_WIRE_MAX);
+		memcpy(m->data, data, len);
+	return add(s, m);
 }
 
 int input_stream_add_mouse(struct input_stream *s, unsigned kind, unsigned button, unsigned x,
@@ -249,14 +189,14 @@ int input_stream_add_mouse(struct input_stream *s, unsigned kind, unsigned butto
 	if (kind >= INPUT_MOUSE_KINDS || button > INPUT_MOUSE_BUTTON_MAX || x > INPUT_COORD_MAX ||
 	    y > INPUT_COORD_MAX || (mods & ~INPUT_MOD_MASK) != 0)
 		return RMUX_ERR_RANGE;
-	return push(s, &ev, NULL, INPUT_STREAM_EVENTS_MAX, INPUT_STREAM_WIRE_MAX);
+	return add(s, msg_create(&ev, 0));
 }
 
 int input_stream_add_focus(struct input_stream *s, int focus_in)
 {
 	struct input_event ev = { .type = INPUT_FOCUS, .focus_in = focus_in ? 1 : 0 };
 
-	return push(s, &ev, NULL, INPUT_STREAM_EVENTS_MAX, INPUT_STREAM_WIRE_MAX);
+	return add(s, msg_create(&ev, 0));
 }
 
 int input_stream_add_resize(struct input_stream *s, unsigned cols, unsigned rows)
@@ -265,13 +205,13 @@ int input_stream_add_resize(struct input_stream *s, unsigned cols, unsigned rows
 
 	if (cols < 1 || rows < 1 || cols > INPUT_SIZE_MAX || rows > INPUT_SIZE_MAX)
 		return RMUX_ERR_RANGE;
-	return push(s, &ev, NULL, INPUT_STREAM_EVENTS_MAX, INPUT_STREAM_WIRE_MAX);
+	return add(s, msg_create(&ev, 0));
 }
 
 int input_stream_add_command(struct input_stream *s, unsigned argc, const char *const *argv)
 {
 	struct input_event ev = { .type = INPUT_COMMAND, .argc = argc };
-	struct input_blob *b;
+	struct input_msg *m;
 	size_t total = 0, at = 0;
 
 	if (argc < 1 || argc > INPUT_COMMAND_ARGC_MAX)
@@ -281,17 +221,18 @@ int input_stream_add_command(struct input_stream *s, unsigned argc, const char *
 		if (total > INPUT_COMMAND_BYTES_MAX)
 			return RMUX_ERR_TOO_BIG;
 	}
-	b = blob_create(total);
+	m = msg_create(&ev, total);
 	for (unsigned i = 0; i < argc; i++) {
 		size_t n = strlen(argv[i]) + 1;
-		memcpy(b->data + at, argv[i], n);
+		memcpy(m->data + at, argv[i], n);
 		at += n;
 	}
-	return push(s, &ev, b, INPUT_STREAM_EVENTS_MAX, INPUT_STREAM_WIRE_MAX);
+	return add(s, m);
 }
 
-/* Decode one event into EV (and *BLOB) from R; 0 or RMUX_ERR_*. */
-static int decode_event(struct reader *r, struct input_event *ev, struct input_blob **blob)
+/* Decode one event into EV from R, and into *M when it has a payload; 0
+ * or RMUX_ERR_* (and *M NULL). */
+static int decode_event(struct reader *r, struct input_event *ev, struct input_msg **m)
 {
 	uint8_t type, u8a, u8b, u8c;
 	uint64_t a, b;
@@ -299,7 +240,7 @@ static int decode_event(struct reader *r, struct input_event *ev, struct input_b
 	int err;
 
 	memset(ev, 0, sizeof *ev);
-	*blob = NULL;
+	*m = NULL;
 	if ((err = reader_u8(r, &type)) != 0)
 		return err;
 	ev->type = type;
@@ -313,9 +254,9 @@ static int decode_event(struct reader *r, struct input_event *ev, struct input_b
 			return RMUX_ERR_TOO_BIG;
 		if ((err = reader_view(r, &p, a)) != 0)
 			return err;
-		*blob = blob_create(a);
+		*m = msg_create(ev, a);
 		if (a > 0)
-			memcpy((*blob)->data, p, a);
+			memcpy((*m)->data, p, a);
 		return 0;
 	case INPUT_MOUSE:
 		reader_u8(r, &u8a);
@@ -371,154 +312,66 @@ static int decode_event(struct reader *r, struct input_event *ev, struct input_b
 			total += b + 1;
 		}
 		*r = save;
-		*blob = blob_create(total);
+		ev->argc = (unsigned)a;
+		*m = msg_create(ev, total);
 		for (uint64_t i = 0; i < a; i++) {
 			reader_varint(r, &b);
 			reader_view(r, &p, b);
-			memcpy((*blob)->data + at, p, b);
-			(*blob)->data[at + b] = '\0';
+			memcpy((*m)->data + at, p, b);
+			(*m)->data[at + b] = '\0';
 			at += b + 1;
 		}
-		ev->argc = (unsigned)a;
 		return 0;
 	}
 	}
 	return RMUX_ERR_MALFORMED;
 }
 
-/* Decode a whole diff into a new stream; NULL and *ERR on failure. */
-static struct input_stream *decode_diff(const uint8_t *diff, size_t len, size_t held_max, int *err)
+static int decode_msg(struct reader *r, uint64_t num, struct msg_stream_msg **out)
 {
-	struct input_stream *s = input_stream_create();
-	struct reader r;
-	uint64_t first, count;
 	struct input_event ev;
-	struct input_blob *blob;
+	struct input_msg *m;
+	int err;
 
-	*err = 0;
-	if (len == 0)
-		return s;
-	reader_init(&r, diff, len);
-	reader_varint(&r, &first);
-	if ((*err = reader_varint(&r, &count)) != 0)
-		goto out;
-	if (first < 1 || first > INPUT_NUM_MAX || count < 1 || count > held_max) {
-		*err = RMUX_ERR_RANGE;
-		goto out;
-	}
-	s->first = first;
-	for (uint64_t i = 0; i < count; i++) {
-		if ((*err = decode_event(&r, &ev, &blob)) != 0) {
-			blob_unref(blob);
-			goto out;
-		}
-		if ((*err = push(s, &ev, blob, held_max, HELD_WIRE_MAX)) != 0)
-			goto out;
-	}
-	*err = reader_finish(&r);
-out:
-	if (*err != 0) {
-		input_stream_free(s);
-		return NULL;
-	}
-	return s;
+	if ((err = decode_event(r, &ev, &m)) != 0)
+		return err;
+	if (m == NULL)
+		m = msg_create(&ev, 0);
+	*out = msg_seal(m, num);
+	return 0;
+}
+
+static void encode_msg(const struct msg_stream_msg *m, struct buf *out)
+{
+	encode_event(&((const struct input_msg *)m)->ev, out);
+}
+
+/* A receiver holds at most four times what a sender may have in flight,
+ * counting the events not yet handed out by transport_remote_diff();
+ * beyond it diffs are refused (back pressure). */
+static const struct msg_stream_type input_type = {
+	.msgs_max = INPUT_STREAM_EVENTS_MAX,
+	.wire_max = INPUT_STREAM_WIRE_MAX,
+	.held_msgs_max = 4 * INPUT_STREAM_EVENTS_MAX,
+	.held_wire_max = 4 * INPUT_STREAM_WIRE_MAX,
+	.num_max = INPUT_NUM_MAX,
+	.encode = encode_msg,
+	.decode = decode_msg,
+};
+
+struct input_stream *input_stream_create(void)
+{
+	return (struct input_stream *)msg_stream_create(&input_type);
+}
+
+void input_stream_free(struct input_stream *s)
+{
+	msg_stream_free(ms(s));
 }
 
 int input_stream_decode(const uint8_t *diff, size_t len, struct input_stream *out)
 {
-	struct input_stream *s, tmp;
-	int err;
-
-	if ((s = decode_diff(diff, len, INPUT_STREAM_HELD_MAX, &err)) == NULL)
-		return err;
-	tmp = *out;
-	*out = *s;
-	*s = tmp;
-	input_stream_free(s);
-	return 0;
+	return msg_stream_decode(diff, len, ms(out));
 }
 
-/* --- transport operations --- */
-
-static void *ops_copy(const void *p)
-{
-	const struct input_stream *s = p;
-	struct input_stream *c = xcalloc(1, sizeof *c);
-
-	c->first = s->first;
-	c->n = c->cap = s->n;
-	c->wire = s->wire;
-	if (s->n > 0) {
-		c->slot = xreallocarray(NULL, s->n, sizeof *c->slot);
-		memcpy(c->slot, s->slot, s->n * sizeof *c->slot);
-		for (size_t i = 0; i < s->n; i++) {
-			if (c->slot[i].blob != NULL)
-				c->slot[i].blob->refs++;
-		}
-	}
-	return c;
-}
-
-static void ops_free(void *p)
-{
-	input_stream_free(p);
-}
-
-/* Streams only grow, and both ends number events alike, so two streams
- * with the same end hold the same events (minus what was subtracted). */
-static int ops_equal(const void *pa, const void *pb)
-{
-	return input_stream_end(pa) == input_stream_end(pb);
-}
-
-static void ops_diff(const void *pfrom, const void *pto, struct buf *out)
-{
-	const struct input_stream *from = pfrom, *to = pto;
-	uint64_t start = input_stream_end(from), end = input_stream_end(to);
-
-	if (end <= start)
-		return;
-	/* The transport subtracts only what the peer holds, and FROM is a
-	 * state the peer may hold, so TO still has every event after it. */
-	if (start < to->first)
-		abort();
-	buf_add_varint(out, start);
-	buf_add_varint(out, end - start);
-	for (size_t i = (size_t)(start - to->first); i < to->n; i++)
-		encode_event(&to->slot[i].ev, out);
-}
-
-static int ops_apply(void *p, const uint8_t *diff, size_t len)
-{
-	struct input_stream *s = p, *d;
-	int err;
-
-	if (len == 0)
-		return 0;
-	if ((d = decode_diff(diff, len, INPUT_STREAM_HELD_MAX, &err)) == NULL)
-		return err;
-	if (d->first != input_stream_end(s) || s->n + d->n > INPUT_STREAM_HELD_MAX) {
-		input_stream_free(d);
-		return RMUX_ERR_RANGE;
-	}
-	for (size_t i = 0; i < d->n; i++) {
-		/* Cannot fail: the bound was checked above. */
-		push(s, &d->slot[i].ev, d->slot[i].blob, SIZE_MAX, SIZE_MAX);
-	}
-	free(d->slot);
-	free(d);
-	return 0;
-}
-
-static void ops_subtract(void *p, const void *pknown)
-{
-	struct input_stream *s = p;
-	uint64_t known_end = input_stream_end(pknown);
-
-	if (known_end > s->first)
-		drop_front(s, (size_t)RMUX_MIN(known_end - s->first, (uint64_t)s->n));
-}
-
-const struct transport_state_ops input_stream_ops = {
-	ops_copy, ops_free, ops_diff, ops_apply, ops_equal, ops_subtract,
-};
+const struct transport_state_ops input_stream_ops = MSG_STREAM_TRANSPORT_OPS;

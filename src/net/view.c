@@ -1399,7 +1399,7 @@ static int decode_update(struct reader *rd, unsigned kind, unsigned cols,
     const struct view_row *base, struct view_row **out)
 {
 	struct view_row *row = view_row_create(cols);
-	unsigned x, w;
+	unsigned x = 0, w = 0;
 	int err;
 
 	if (kind == UPDATE_LITERAL) {
@@ -1511,7 +1511,7 @@ out:
 
 static int decode_layout(struct reader *rd, struct view *v)
 {
-	unsigned cols, rows, flags, active, nstatus, n;
+	unsigned cols = 0, rows = 0, flags = 0, active = 0, nstatus = 0, n = 0;
 	struct view_layout_pane *lp = NULL;
 	int err;
 
@@ -1544,7 +1544,7 @@ out:
 
 static int decode_pane(struct reader *rd, struct view *v, unsigned *last)
 {
-	unsigned i, f, cx, cy, shape, flags, modes, gen, size;
+	unsigned i, f, cx = 0, cy = 0, shape = 0, flags = 0, modes = 0, gen = 0, size = 0;
 	struct view_pane *p;
 	int err;
 
@@ -1634,7 +1634,7 @@ out:
 static int decode_message(struct reader *rd, struct view *v)
 {
 	uint8_t present;
-	unsigned cx, cols;
+	unsigned cx = 0, cols = 0;
 	struct view_row *row;
 	int err;
 

@@ -16,13 +16,14 @@
 #include "common/xmalloc.h"
 #include "server/cmd.h"
 #include "server/cmd_buffer.h"
-#include "term/copy_mode.h"
 #include "server/keys.h"
+#include "server/options.h"
 #include "server/paste.h"
 #include "server/pane.h"
 #include "server/session.h"
 #include "server/window.h"
 #include "term/capture.h"
+#include "term/copy_mode.h"
 #include "term/vt.h"
 
 void cmd_copy_enter(struct pane *p)
@@ -119,6 +120,11 @@ int cmd_copy_send(struct cmd_ctx *ctx, struct pane *p, int argc, char **argv, un
 				paste_append(cmd_buffer_store(), NULL, text, len, &(const char *){ NULL });
 			else
 				paste_add(cmd_buffer_store(), text, len);
+			/* As tmux: the copy also reaches the clients'
+			 * clipboards (OSC 52) unless set-clipboard is off. */
+			if (options_get_number(global_options, "set-clipboard") != 0 &&
+			    p->window != NULL && p->window->session != NULL)
+				session_set_clipboard(p->window->session, "", text, len);
 			if (strncmp(name, "copy-pipe", 9) == 0) {
 				const char *c = argc > 1 && argv[1][0] != '\0' ?
 				    argv[1] : keys_option_string(p, "copy-command");

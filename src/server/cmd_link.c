@@ -12,9 +12,11 @@
 #include "common/xmalloc.h"
 #include "net/crypto.h"
 #include "server/cmd.h"
+#include "server/display_panes.h"
 #include "server/environ.h"
 #include "server/format.h"
 #include "server/link.h"
+#include "server/options.h"
 #include "server/pane.h"
 #include "server/pty.h"
 #include "server/session.h"
@@ -292,6 +294,27 @@ static int cmd_refresh_client(struct cmd_ctx *ctx, struct args *a)
 	return CMD_OK;
 }
 
+/* The overlay belongs to the session the client shows: keys are per
+ * session in rmux. */
+static int cmd_display_panes(struct cmd_ctx *ctx, struct args *a)
+{
+	struct link_conn *c = target_client(ctx, args_get(a, 't'));
+	struct session *s;
+	long duration;
+
+	if (c == NULL)
+		return CMD_ERROR;
+	s = link_session(c);
+	if (s == NULL)
+		return cmd_error(ctx, "no current session");
+	duration = (long)options_get_number(s->options, "display-panes-time");
+	if (args_has(a, 'd') && cmd_number(ctx, "duration", args_get(a, 'd'), 0, 0x7fffffff,
+	    &duration) != 0)
+		return CMD_ERROR;
+	display_panes_open(s, duration, a->argc > 0 ? a->argv[0] : NULL, !args_has(a, 'N'));
+	return CMD_OK;
+}
+
 static int cmd_suspend_client(struct cmd_ctx *ctx, struct args *a)
 {
 	struct link_conn *c = target_client(ctx, args_get(a, 't'));
@@ -310,8 +333,11 @@ const struct cmd_entry cmd_link_entries[] = {
 	{ "list-clients", "lsc", "F:t:", 0, 0, "[-F format] [-t target-session]", cmd_list_clients,
 	    0 },
 	{ "refresh-client", "refresh", "A:B:cC:Df:F:lLRSt:U", 0, 1,
-	    "[-cDLRSU] [-t target-client] [adjustment]", cmd_refresh_client, 0 },
+	    "[-cDlLRSU] [-A pane:state] [-B name:what:format] [-C XxY] [-f flags] "
+	    "[-t target-client] [adjustment]", cmd_refresh_client, 0 },
 	{ "suspend-client", "suspendc", "t:", 0, 0, "[-t target-client]", cmd_suspend_client, 0 },
+	{ "display-panes", "displayp", "bd:Nt:", 0, 1,
+	    "[-bN] [-d duration] [-t target-client] [template]", cmd_display_panes, 0 },
 	{ "switch-client", "switchc", "Ec:lnprt:T:Z", 0, 0,
 	    "[-ElnprZ] [-c target-client] [-t target-session] [-T key-table]", cmd_switch_client, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, 0 },

@@ -14,6 +14,8 @@
 #include "server/prompt.h"
 #include "server/session.h"
 #include "server/window.h"
+#include "term/screen.h"
+#include "term/vt.h"
 
 #define LIST_PANES_TEMPLATE                                                                    \
 	"#{pane_index}: [#{pane_width}x#{pane_height}] [history #{history_size}/#{history_limit}, " \
@@ -48,7 +50,8 @@ static int cmd_select_pane(struct cmd_ctx *ctx, struct args *a)
 		}
 	}
 	if (args_has(a, 'T')) {
-		/* Titles come from the program (OSC 2); -T is not kept yet. */
+		/* The pane's title until its program sets another (OSC 2). */
+		screen_set_title(vt_screen(p->vt), args_get(a, 'T'), strlen(args_get(a, 'T')));
 		return CMD_OK;
 	}
 	/* Another pane ends the zoom; -Z keeps the window zoomed on it. */

@@ -36,6 +36,13 @@ static int cmd_new_session(struct cmd_ctx *ctx, struct args *a)
 	char *cause = NULL, *checked;
 	long sx = 80, sy = 24;
 
+	/* A session group shares its windows, and client flags change how a
+	 * client attaches; rmux has neither, so they fail instead of being
+	 * ignored. */
+	if (args_has(a, 't'))
+		return cmd_error(ctx, "new-session -t: grouped sessions are not supported by rmux");
+	if (args_has(a, 'f'))
+		return cmd_error(ctx, "new-session -f: client flags are not supported by rmux");
 	if (name != NULL) {
 		checked = session_check_name(name);
 		if (checked[0] == '\0') {

@@ -1,6 +1,5 @@
 /* environ.c — the global, session and pane environments (environ.h): a
- * sorted array per environment; lists are short (the size of a process
- * environment), so inserting by moving is cheap enough. */
+ * sorted array (common/sorted.h) per environment, sorted by name. */
 #include "server/environ.h"
 
 #include <fnmatch.h>
@@ -8,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/sorted.h"
 #include "common/xmalloc.h"
 #include "server/options.h"
 
@@ -37,26 +37,15 @@ void environ_free(struct environ *env)
 	free(env);
 }
 
+static int entry_cmp(const void *name, const void *entry)
+{
+	return strcmp(name, ((const struct environ_entry *)entry)->name);
+}
+
 /* Where NAME is or would go; *FOUND says which. */
 static size_t position(const struct environ *env, const char *name, int *found)
 {
-	size_t lo = 0, hi = env->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(env->v[mid].name, name);
-
-		if (c == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = 0;
-	return lo;
+	return sorted_find(env->v, env->n, sizeof *env->v, name, entry_cmp, found);
 }
 
 const struct environ_entry *environ_find(const struct environ *env, const char *name)
@@ -74,12 +63,7 @@ void environ_set(struct environ *env, const char *name, const char *value, int f
 	struct environ_entry *e;
 
 	if (!found) {
-		if (env->n == env->size) {
-			env->size = env->size == 0 ? 16 : env->size * 2;
-			env->v = xreallocarray(env->v, env->size, sizeof *env->v);
-		}
-		memmove(env->v + i + 1, env->v + i, (env->n - i) * sizeof *env->v);
-		env->n++;
+		env->v = sorted_insert(env->v, &env->n, &env->size, sizeof *env->v, i);
 		e = &env->v[i];
 		e->name = xstrdup(name);
 	} else {
@@ -99,8 +83,7 @@ void environ_unset(struct environ *env, const char *name)
 		return;
 	free(env->v[i].name);
 	free(env->v[i].value);
-	memmove(env->v + i, env->v + i + 1, (env->n - i - 1) * sizeof *env->v);
-	env->n--;
+	sorted_remove(env->v, &env->n, sizeof *env->v, i);
 }
 
 void environ_put(struct environ *env, const char *entry, int flags)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/sorted.h"
 #include "common/util.h"
 #include "common/xmalloc.h"
 #include "server/key_string.h"
@@ -16,12 +17,12 @@
 struct key_table {
 	char *name;
 	struct key_binding **b; /* sorted by key_order() */
-	unsigned n, cap;
+	size_t n, cap;
 };
 
 struct key_tables {
 	struct key_table **t; /* sorted by name */
-	unsigned n, cap;
+	size_t n, cap;
 	struct key_tables_ops ops;
 };
 
@@ -362,109 +363,83 @@ static void table_free(struct key_table *t)
 	free(t);
 }
 
-/* Index of NAME in KT, or where it would go (*FOUND says which). */
-static unsigned table_index(const struct key_tables *kt, const char *name, int *found)
+static int table_cmp(const void *name, const void *t)
 {
-	unsigned lo = 0, hi = kt->n;
+	return strcmp(name, (*(struct key_table *const *)t)->name);
+}
 
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		int c = strcmp(kt->t[mid]->name, name);
-		if (c == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = 0;
-	return lo;
+/* Index of NAME in KT, or where it would go (*FOUND says which). */
+static size_t table_index(const struct key_tables *kt, const char *name, int *found)
+{
+	return sorted_find(kt->t, kt->n, sizeof *kt->t, name, table_cmp, found);
 }
 
 static struct key_table *table_find(const struct key_tables *kt, const char *name)
 {
 	int found;
-	unsigned i = table_index(kt, name, &found);
+	size_t i = table_index(kt, name, &found);
 	return found ? kt->t[i] : NULL;
 }
 
 static struct key_table *table_get(struct key_tables *kt, const char *name)
 {
 	int found;
-	unsigned i = table_index(kt, name, &found);
+	size_t i = table_index(kt, name, &found);
 
 	if (found)
 		return kt->t[i];
-	if (kt->n == kt->cap) {
-		kt->cap = kt->cap ? kt->cap * 2 : 8;
-		kt->t = xreallocarray(kt->t, kt->cap, sizeof *kt->t);
-	}
-	memmove(kt->t + i + 1, kt->t + i, (kt->n - i) * sizeof *kt->t);
+	kt->t = sorted_insert(kt->t, &kt->n, &kt->cap, sizeof *kt->t, i);
 	kt->t[i] = xcalloc(1, sizeof **kt->t);
 	kt->t[i]->name = xstrdup(name);
-	kt->n++;
 	return kt->t[i];
 }
 
 static void table_remove(struct key_tables *kt, const char *name)
 {
 	int found;
-	unsigned i = table_index(kt, name, &found);
+	size_t i = table_index(kt, name, &found);
 
 	if (!found)
 		return;
 	table_free(kt->t[i]);
-	memmove(kt->t + i, kt->t + i + 1, (kt->n - i - 1) * sizeof *kt->t);
-	kt->n--;
+	sorted_remove(kt->t, &kt->n, sizeof *kt->t, i);
 }
 
-static unsigned binding_index(const struct key_table *t, uint64_t key, int *found)
+static int binding_cmp(const void *order, const void *bd)
+{
+	uint64_t want = *(const uint64_t *)order;
+	uint64_t have = key_order((*(struct key_binding *const *)bd)->key);
+
+	return want < have ? -1 : want > have;
+}
+
+/* Index of KEY's binding in T, or where it would go (*FOUND says which). */
+static size_t binding_index(const struct key_table *t, uint64_t key, int *found)
 {
 	uint64_t want = key_order(key);
-	unsigned lo = 0, hi = t->n;
 
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		uint64_t have = key_order(t->b[mid]->key);
-		if (have == want) {
-			*found = 1;
-			return mid;
-		}
-		if (have < want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = 0;
-	return lo;
+	return sorted_find(t->b, t->n, sizeof *t->b, &want, binding_cmp, found);
 }
 
 /* Put BD into T, replacing any binding of the same key. */
 static void table_put(struct key_table *t, struct key_binding *bd)
 {
 	int found;
-	unsigned i = binding_index(t, bd->key, &found);
+	size_t i = binding_index(t, bd->key, &found);
 
 	if (found) {
 		binding_free(t->b[i]);
 		t->b[i] = bd;
 		return;
 	}
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		t->b = xreallocarray(t->b, t->cap, sizeof *t->b);
-	}
-	memmove(t->b + i + 1, t->b + i, (t->n - i) * sizeof *t->b);
+	t->b = sorted_insert(t->b, &t->n, &t->cap, sizeof *t->b, i);
 	t->b[i] = bd;
-	t->n++;
 }
 
 static struct key_binding *table_lookup(const struct key_table *t, uint64_t key)
 {
 	int found;
-	unsigned i;
+	size_t i;
 
 	if (t == NULL)
 		return NULL;
@@ -733,12 +708,11 @@ int key_tables_unbind(struct key_tables *kt, const char *table, const char *keyn
 		return -1;
 	}
 	if (!all) {
-		unsigned i = binding_index(t, key, &found);
+		size_t i = binding_index(t, key, &found);
 		if (!found)
 			return 0;
 		binding_free(t->b[i]);
-		memmove(t->b + i, t->b + i + 1, (t->n - i - 1) * sizeof *t->b);
-		t->n--;
+		sorted_remove(t->b, &t->n, sizeof *t->b, i);
 	}
 	if (all || t->n == 0)
 		table_remove(kt, table);
@@ -787,7 +761,7 @@ const struct key_binding *key_tables_get(const struct key_tables *kt, const char
 unsigned key_tables_count(const struct key_tables *kt, const char *table)
 {
 	const struct key_table *t = table_find(kt, table);
-	return t != NULL ? t->n : 0;
+	return t != NULL ? (unsigned)t->n : 0;
 }
 
 const char *key_tables_table_name(const char *t_flag, int n_flag)

@@ -24,6 +24,7 @@
 #include "server/cmd_copy.h"
 #include "term/copy_mode.h"
 #include "server/daemon.h"
+#include "server/display_panes.h"
 #include "server/key_table.h"
 #include "server/layout.h"
 #include "server/options.h"
@@ -263,6 +264,9 @@ int keys_dispatch(struct cmd_ctx *ctx, struct session *s, struct pane **pp, uint
 	/* An open command prompt takes the keys before any table. */
 	if (prompt_key(s, pp, key))
 		return CMD_OK;
+	if (display_panes_key(s, pp, key))
+		return CMD_OK;
+	p = *pp;
 	memset(&kd, 0, sizeof kd);
 	kd.default_table = "root";
 	kd.mode_table = keys_mode_table(p);

@@ -233,6 +233,7 @@ struct pane *pane_create(struct window *w, struct pty_spawn *sp, unsigned histor
     char **cause)
 {
 	struct pane *p = xcalloc(1, sizeof *p);
+	char host[256];
 
 	p->id = next_pane_id;
 	p->window = w;
@@ -245,6 +246,12 @@ struct pane *pane_create(struct window *w, struct pty_spawn *sp, unsigned histor
 	next_pane_id++;
 	pane_set_command(p, sp);
 	p->vt = vt_create(sp->sx, sp->sy, history_limit);
+	/* A new pane is titled with the host's name until its program sets
+	 * a title, as in tmux (the default status-right shows it). */
+	if (gethostname(host, sizeof host - 1) == 0) {
+		host[sizeof host - 1] = '\0';
+		screen_set_title(vt_screen(p->vt), host, strlen(host));
+	}
 	p->options = options_create(w->options);
 	buf_init(&p->out);
 	p->next_all = all_panes;

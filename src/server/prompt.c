@@ -402,9 +402,7 @@ char *prompt_template_replace(const char *template, const char *s, int idx)
 	return out;
 }
 
-/* Run TEXT as commands typed in pane PANE_ID of session SID; an error
- * shows as a message there. */
-static void run_text(int sid, int pane_id, const char *text)
+void prompt_run_text(int sid, int pane_id, const char *text)
 {
 	struct cmd_parse_result r;
 	struct cmd_ctx ctx;
@@ -446,7 +444,7 @@ static void prompt_incremental(struct session *s, struct prompt_state *ps, char 
 	arg = xasprintf("%c%s", prefix, ps->input != NULL ? ps->input : "");
 	text = prompt_template_replace(ps->template, arg, 1);
 	free(arg);
-	run_text(s->id, ps->pane_id, text);
+	prompt_run_text(s->id, ps->pane_id, text);
 	free(text);
 }
 
@@ -482,7 +480,7 @@ static void prompt_accept(struct session *s, struct prompt_state *ps, const char
 	}
 	prompt_reset(ps);
 	changed(ps);
-	run_text(sid, pane_id, text);
+	prompt_run_text(sid, pane_id, text);
 	free(text);
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "server/display_panes.h"
 #include "server/environ.h"
 #include "server/options.h"
 #include "server/prompt.h"
@@ -195,6 +196,7 @@ void session_destroy(struct session *s)
 		window_free(w);
 	}
 	prompt_free(s);
+	display_panes_free(s);
 	free(s->clip);
 	options_free(s->options);
 	environ_free(s->environ);

@@ -18,6 +18,7 @@
 #include "server/cmd.h"
 #include "term/copy_mode.h"
 #include "server/keys.h"
+#include "server/display_panes.h"
 #include "server/layout.h"
 #include "server/options.h"
 #include "server/pane.h"
@@ -38,6 +39,7 @@ struct vb_pane {
 	int alt;                 /* the alternate screen was in use */
 	uint32_t *dirty;         /* ROWS stamps */
 	int seen;                /* still visible after this build */
+	uint64_t overlay;        /* display_panes_serial() the rows were built with */
 };
 
 /* Bell counts of every pane of the session, to add up new bells. */
@@ -107,6 +109,7 @@ static uint64_t signature(struct session *s, unsigned cols, unsigned rows)
 	h = mix(h, (uint64_t)(uintptr_t)s->cur);
 	h = mix(h, (uint64_t)(uintptr_t)s->last);
 	h = mix(h, prompt_serial(s));
+	h = mix(h, display_panes_serial(s));
 	h = mix(h, session_clipboard(s, NULL, NULL, NULL));
 	/* The client turns its terminal's mouse on with the option. */
 	h = mix(h, (uint64_t)options_get_number(s->options, "mouse"));
@@ -328,7 +331,8 @@ static void build_history(struct view *v, struct view_pane *vp, struct pane *p)
 		view_set_pane_history(v, vp, gen, base, size, top);
 }
 
-static void build_pane(struct view_build *vb, struct view *v, struct view_pane *vp, struct pane *p)
+static void build_pane(struct view_build *vb, struct view *v, struct view_pane *vp,
+    struct session *s, struct pane *p)
 {
 	const struct screen *scr = vt_screen(p->vt);
 	struct vb_pane *c = cache_find(vb, (uint32_t)p->id);
@@ -336,6 +340,12 @@ static void build_pane(struct view_build *vb, struct view *v, struct view_pane *
 	unsigned cx, cy;
 
 	c->seen = 1;
+	/* The display-panes overlay came or went: every row is compared
+	 * again (the cache would keep rows drawn over). */
+	if (c->overlay != display_panes_serial(s)) {
+		cache_reset(c, NULL, 0, 0, 0);
+		c->overlay = display_panes_serial(s);
+	}
 	if (p->copy != NULL) {
 		cache_reset(c, NULL, 0, 0, 0);
 		rows_from_copy_mode(v, vp, p->copy);
@@ -348,6 +358,7 @@ static void build_pane(struct view_build *vb, struct view *v, struct view_pane *
 		if (scr->modes & MODE_CURSOR_VISIBLE)
 			flags |= VIEW_PANE_CURSOR_VISIBLE;
 	}
+	display_panes_draw(s, p, v, vp);
 	if (scr->modes & MODE_ALT_SCREEN)
 		flags |= VIEW_PANE_ALT_SCREEN;
 	if (echo_off(p))
@@ -598,7 +609,7 @@ int view_build_update(struct view_build *vb, struct view *v, struct session *s, 
 	if (!layout_same(v, cols, rows, flags, active, lp, n, nstatus))
 		view_set_layout(v, cols, rows, flags, active, lp, n, nstatus);
 	for (size_t i = 0; i < n; i++)
-		build_pane(vb, v, view_find_pane(v, lp[i].id), pp[i]);
+		build_pane(vb, v, view_find_pane(v, lp[i].id), s, pp[i]);
 	cache_sweep(vb);
 	free(pp);
 	free(lp);

@@ -990,8 +990,8 @@ static int cm_cell_matches(const struct cell *c, uint32_t want, int cis)
 		return 0;
 	if (ch == 0)
 		ch = ' ';
-	if (cis && ch < 0x80)
-		ch = (uint32_t)tolower((int)ch);
+	if (cis && ch >= 'A' && ch <= 'Z')
+		ch += 'a' - 'A';
 	return ch == want;
 }
 
@@ -1024,15 +1024,53 @@ static int cm_match_at(struct copy_mode *cm, const struct cm_pattern *p, unsigne
 	return 1;
 }
 
+/* Can the pattern start at cell X of line Y? A cheap test of the first
+ * character on the line read once, so that cm_match_at() (which reads
+ * the line again and follows wraps) runs only where it may match:
+ * searches and match counts cover the whole history. */
+struct cm_scan {
+	unsigned y;
+	const struct cell *c;
+};
+
+static int cm_may_match(struct copy_mode *cm, struct cm_scan *sc, const struct cm_pattern *p,
+    unsigned x, unsigned y)
+{
+	uint32_t flags;
+
+	if (p->n == 0)
+		return 1;
+	if (sc->c == NULL || sc->y != y) {
+		sc->c = cm_line(cm, y, &flags);
+		sc->y = y;
+	}
+	return !(sc->c[x].attr & CELL_WIDE_TAIL) && cm_cell_matches(&sc->c[x], p->cp[0], p->cis);
+}
+
+/* cm_match_at() behind cm_may_match(); the scan's line is read again
+ * after it (it may have read others). */
+static int cm_scan_match(struct copy_mode *cm, struct cm_scan *sc, const struct cm_pattern *p,
+    unsigned x, unsigned y, unsigned *ex, unsigned *ey)
+{
+	int found;
+
+	if (!cm_may_match(cm, sc, p, x, y))
+		return 0;
+	found = cm_match_at(cm, p, x, y, ex, ey);
+	sc->c = NULL;
+	return found;
+}
+
 static int cm_search_lines(struct copy_mode *cm, const struct cm_pattern *p, unsigned fx,
 			   unsigned fy, unsigned endy, int down, unsigned *px, unsigned *py)
 {
+	struct cm_scan sc = { 0, NULL };
 	unsigned x, y, ex, ey;
 
 	if (down) {
 		for (y = fy; y <= endy; y++) {
 			for (x = (y == fy ? fx : 0); x < cm->cols; x++) {
-				if (cm_match_at(cm, p, x, y, &ex, &ey)) {
+				if (cm_scan_match(cm, &sc, p, x, y, &ex, &ey)) {
 					*px = x;
 					*py = y;
 					return 1;
@@ -1046,7 +1084,7 @@ static int cm_search_lines(struct copy_mode *cm, const struct cm_pattern *p, uns
 		if (x >= cm->cols)
 			x = cm->cols - 1;
 		for (;; x--) {
-			if (cm_match_at(cm, p, x, y - 1, &ex, &ey)) {
+			if (cm_scan_match(cm, &sc, p, x, y - 1, &ex, &ey)) {
 				*px = x;
 				*py = y - 1;
 				return 1;
@@ -1060,12 +1098,13 @@ static int cm_search_lines(struct copy_mode *cm, const struct cm_pattern *p, uns
 
 static int cm_count_matches(struct copy_mode *cm, const struct cm_pattern *p)
 {
+	struct cm_scan sc = { 0, NULL };
 	unsigned x, y, ex, ey;
 	int n = 0;
 
 	for (y = 0; y < cm_total(cm); y++) {
 		for (x = 0; x < cm->cols;) {
-			if (cm_match_at(cm, p, x, y, &ex, &ey)) {
+			if (cm_scan_match(cm, &sc, p, x, y, &ex, &ey)) {
 				n++;
 				x = ey == y ? ex : cm->cols;
 			} else

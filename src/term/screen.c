@@ -1320,7 +1320,7 @@ static int screen_text_ok(const char *s, size_t len)
 	return 1;
 }
 
-static void screen_set_title(struct screen *s, const char *text, size_t len)
+void screen_set_title(struct screen *s, const char *text, size_t len)
 {
 	if (len > SCREEN_TITLE_MAX) {
 		len = SCREEN_TITLE_MAX;

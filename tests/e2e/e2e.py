@@ -4,7 +4,11 @@
 Usage: e2e.py RMUX CASE. Each case runs on its own socket directory
 (RMUX_TMPDIR) and socket name, kills its server at the end even on failure,
 and checks that the daemon left no sanitizer report behind. Waits poll with
-generous limits so that slow machines pass too."""
+generous limits so that slow machines pass too.
+
+Other scripts called with the same RMUX CASE arguments (test_copy.py,
+test_faults.py) import this one for that setup, its helpers and
+run_case()."""
 import os
 import shutil
 import signal
@@ -40,11 +44,11 @@ def rmux(*args, check=True, timeout=60):
     return p
 
 
-def tmux(name, *args):
+def tmux(name, *args, check=True):
     p = subprocess.run(["tmux", "-L", name, "-f", "/dev/null"] + list(args),
                        capture_output=True, text=True, timeout=60,
                        env=dict(ENV, SHELL="/bin/sh"))
-    if p.returncode != 0:
+    if check and p.returncode != 0:
         raise AssertionError("tmux %s failed: %s" % (args, p.stderr))
     return p
 
@@ -463,6 +467,11 @@ def case_errors():
         (["new-session", "-z"], "command new-session: unknown flag -z\n"),
         (["kill-session", "-t", "zz"], "can't find session: zz\n"),
         (["send-keys", "-t", "a:0.5", "x"], "can't find pane: 5\n"),
+        # rmux's own: what it does not have fails rather than being ignored.
+        (["new-session", "-d", "-t", "a"],
+         "new-session -t: grouped sessions are not supported by rmux\n"),
+        (["new-session", "-d", "-f", "read-only"],
+         "new-session -f: client flags are not supported by rmux\n"),
     ]
     for args, msg in checks:
         p = rmux(*args, check=False)
@@ -729,6 +738,28 @@ LAYOUT_SCRIPT = [
 ]
 
 
+def case_pane_title():
+    """A new pane is titled with the host's name, select-pane -T sets a
+    title and a program's OSC 2 another: as tmux 3.3a."""
+    tname = "rmuxe2et%d" % os.getpid()
+    fmt = "#{pane_index} #{pane_title}"
+    try:
+        rmux("new-session", "-d", "-s", "g", "-x", "80", "-y", "24", "cat")
+        tmux(tname, "new-session", "-d", "-s", "g", "-x", "80", "-y", "24", "cat")
+        ours, theirs = both(tname, "list-panes", "-t", "g", "-F", fmt)
+        expect(ours == theirs and ours[1] == "0 %s\n" % socket.gethostname(),
+               "new pane: rmux %r tmux %r" % (ours, theirs))
+        for cmd in (["split-window", "-t", "g", "printf '\\033]2;from osc\\007'; exec cat"],
+                    ["select-pane", "-t", "g:0.0", "-T", "mine"]):
+            ours, theirs = both(tname, *cmd)
+            expect(ours == theirs, "%s: rmux %r tmux %r" % (cmd, ours, theirs))
+        want = "0 mine\n1 from osc\n"
+        wait_for("titles", lambda: both(tname, "list-panes", "-t", "g", "-F", fmt) ==
+                 ((0, want, ""), (0, want, "")))
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True)
+
+
 def case_layout():
     """resize-pane, zoom, select-layout, swap-pane, resize-window,
     rotate-window, break-pane, join-pane: the same rectangles and layouts
@@ -901,9 +932,12 @@ def outer(name, command, x=80, y=24):
     subprocess.run(["tmux", "-L", name, "set", "-g", "status", "off"], env=ENV, check=True)
 
 
-def outer_cmd(name, *args):
-    return subprocess.run(["tmux", "-L", name] + list(args), env=ENV, capture_output=True,
-                          text=True, timeout=60).stdout
+def outer_cmd(name, *args, check=False):
+    p = subprocess.run(["tmux", "-L", name] + list(args), env=ENV, capture_output=True,
+                       text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError("outer tmux %s failed: %s" % (args, p.stderr))
+    return p.stdout
 
 
 def outer_row(name, y, escapes=True):
@@ -1118,6 +1152,22 @@ def case_clipboard():
     expect("third" not in buffers(), "off made a buffer")
     listed = outer_cmd(out, "list-buffers", "-F", "#{buffer_sample}").split("\n")
     expect("third" not in listed, "off forwarded: %r" % listed)
+    # A copy in copy mode reaches the terminal's clipboard too (from the
+    # command line: no client predicted it), unless set-clipboard is off.
+    rmux("send-keys", "-t", "m", "-l", "copied-from-copy-mode")
+    rmux("send-keys", "-t", "m", "C-j")
+    for setting, want in (("off", "fourth"), ("external", "copied-from-copy-mode")):
+        rmux("set-option", "-g", "set-clipboard", setting)
+        rmux("copy-mode", "-t", "m")
+        rmux("send-keys", "-t", "m", "-X", "search-backward", "copied-from")
+        rmux("send-keys", "-t", "m", "-X", "begin-selection")
+        rmux("send-keys", "-t", "m", "-X", "end-of-line")
+        rmux("send-keys", "-t", "m", "-X", "copy-selection-and-cancel")
+        wait_for("copied (%s)" % setting, lambda: buffers()[:1] == ["copied-from-copy-mode"],
+                 limit=5)
+        time.sleep(0.5)
+        expect(outer_buffer() == want, "set-clipboard %s: outer clipboard %r" %
+               (setting, outer_buffer()))
 
 
 def case_fd_exhaustion():
@@ -1179,7 +1229,7 @@ def case_fd_exhaustion():
 
 def cleanup():
     for o in OUTERS:
-        subprocess.run(["tmux", "-L", o, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-L", o, "kill-server"], env=ENV, capture_output=True)
     subprocess.run([RMUX, "-L", NAME, "kill-server"], env=ENV, capture_output=True)
     if os.path.isdir(SOCKDIR):
         os.chmod(SOCKDIR, 0o700)
@@ -1188,8 +1238,10 @@ def cleanup():
         time.sleep(0.05)
 
 
-def main():
-    fn = globals().get("case_" + CASE)
+def run_case(cases, cleanup_fn):
+    """Run case_CASE of CASES (a script's globals()), then CLEANUP_FN even
+    on failure; any sanitizer report fails the case. The exit status."""
+    fn = cases.get("case_" + CASE)
     if fn is None:
         print("unknown case " + CASE)
         return 2
@@ -1200,7 +1252,7 @@ def main():
         print("FAIL %s: %s" % (CASE, e))
         status = 1
     finally:
-        cleanup()
+        cleanup_fn()
         time.sleep(0.2)
         reports = os.listdir(ASAN_DIR)
         for r in reports:
@@ -1213,4 +1265,9 @@ def main():
     return status
 
 
-sys.exit(main())
+def main():
+    return run_case(globals(), cleanup)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

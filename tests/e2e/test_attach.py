@@ -990,6 +990,54 @@ def case_suspend():
     expect(outer_flag("#{alternate_on}") == "0", "still on the alternate screen")
 
 
+def case_display_panes():
+    """display-panes draws what tmux 3.3a draws (large digits in
+    display-panes-colour, the active one's in display-panes-active-colour,
+    each pane's size at its top right), a digit selects that pane, and the
+    overlay goes by itself after display-panes-time."""
+    tname = "dpref%d" % os.getpid()
+    start_outer("rm")
+    start_outer("ref")
+    try:
+        type_line(client_cmd("new", "-s", "dp", "cat"), "rm")
+        type_line("env -u TMUX tmux -L %s -f /dev/null new -s dp cat" % tname, "ref")
+        wait_for("attached", lambda: attached_ok("rm"))
+        wait_for("tmux attached", lambda: attached_ok("ref") and subprocess.run(
+            ["tmux", "-L", tname, "has", "-t", "dp"], capture_output=True, env=ENV).returncode == 0)
+        for args in (["splitw", "-h", "-t", "dp", "cat"], ["splitw", "-v", "-t", "dp", "cat"],
+                     ["splitw", "-v", "-t", "dp:0.0", "cat"], ["selectp", "-t", "dp:0.1"]):
+            rmux(*args)
+            subprocess.run(["tmux", "-L", tname] + args, check=True, env=ENV)
+        panes = "#{pane_index} #{pane_left},#{pane_top} #{pane_width}x#{pane_height} #{pane_active}"
+        want = subprocess.run(["tmux", "-L", tname, "list-panes", "-t", "dp", "-F", panes],
+                              capture_output=True, text=True, env=ENV).stdout
+        expect(rmux("list-panes", "-t", "dp", "-F", panes).stdout == want, "layouts differ")
+
+        def rows(target):
+            return outer("capture-pane", "-p", "-e", "-t", target).split("\n")[:H - 1]
+        # -b: tmux's command would wait for the overlay to close.
+        rmux("display-panes", "-b", "-d", "0")
+        subprocess.run(["tmux", "-L", tname, "display-panes", "-b", "-d", "0"], check=True,
+                       env=ENV, timeout=30)
+        wait_for("digits", lambda: "\x1b[44m" in "".join(rows("rm")))
+        wait_for("same as tmux", lambda: rows("rm") == rows("ref"))
+        # A digit picks the pane; the overlay goes.
+        outer("send-keys", "-t", "rm", "3")
+        wait_for("pane 3", lambda: rmux("display", "-p", "-t", "dp", "#{pane_index}").stdout
+                 .strip() == "3")
+        wait_for("overlay gone", lambda: "\x1b[44m" not in "".join(rows("rm")) and
+                 "\x1b[41m" not in "".join(rows("rm")))
+        # prefix q: gone after display-panes-time by itself.
+        rmux("set", "-g", "display-panes-time", "300")
+        outer("send-keys", "-t", "rm", "C-b", "q")
+        wait_for("digits again", lambda: "\x1b[41m" in "".join(rows("rm")))
+        wait_for("overlay timed out", lambda: "\x1b[41m" not in "".join(rows("rm")))
+        expect(rmux("display", "-p", "-t", "dp", "#{pane_index}").stdout.strip() == "3",
+               "pane changed")
+    finally:
+        subprocess.run(["tmux", "-L", tname, "kill-server"], capture_output=True, env=ENV)
+
+
 CASES = {
     "local": case_local,
     "reattach": case_reattach,
@@ -1012,6 +1060,7 @@ CASES = {
     "attach_environment": case_attach_environment,
     "refresh": case_refresh,
     "suspend": case_suspend,
+    "display_panes": case_display_panes,
 }
 
 

@@ -2,74 +2,47 @@
 """End-to-end tests of copy mode, paste buffers and key tables.
 
 Usage: test_copy.py RMUX CASE. Each case runs rmux on its own socket
-directory and name (and tmux on its own socket where the case compares with
-tmux 3.3a), kills both servers at the end even on failure, and fails if the
-daemon left a sanitizer report. Waits poll with generous limits."""
+directory and name (set up by e2e.py; and tmux on its own socket where the
+case compares with tmux 3.3a), kills both servers at the end even on
+failure, and fails if the daemon left a sanitizer report. Waits poll with
+generous limits."""
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-RMUX = sys.argv[1]
-CASE = sys.argv[2]
-TMP = tempfile.mkdtemp(prefix="rmux-copy-")
-NAME = "copy%d" % os.getpid()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e  # noqa: E402  (reads RMUX CASE from argv)
+from e2e import ENV, NAME, RMUX, TMP, expect, outer_cmd, rmux, wait_for  # noqa: E402
+
 TNAME = "rmuxcopy%d" % os.getpid()
-ENV = dict(os.environ)
-ENV["RMUX_TMPDIR"] = TMP
 ENV["TMUX_TMPDIR"] = TMP
-ENV["LANG"] = "C.UTF-8"
-ENV["SHELL"] = "/bin/sh"
 # mode-keys follows $VISUAL / $EDITOR at start in tmux: set it explicitly.
-for v in ("RMUX", "RMUX_PANE", "TMUX", "TMUX_PANE", "VISUAL", "EDITOR"):
+for v in ("TMUX", "TMUX_PANE", "VISUAL", "EDITOR"):
     ENV.pop(v, None)
-ASAN_DIR = os.path.join(TMP, "asan")
-os.mkdir(ASAN_DIR)
-ENV["ASAN_OPTIONS"] = (ENV.get("ASAN_OPTIONS", "") +
-                       ":log_path=" + os.path.join(ASAN_DIR, "report")).lstrip(":")
-
-
-def run(prog, name, args, check):
-    p = subprocess.run([prog, "-L", name, "-f", "/dev/null"] + list(args), env=ENV,
-                       capture_output=True, text=True, timeout=60)
-    if check and p.returncode != 0:
-        raise AssertionError("%s %s failed (%d): %s" % (prog, args, p.returncode, p.stderr))
-    return p
-
-
-def rmux(*args, check=True):
-    return run(RMUX, NAME, args, check)
 
 
 def tmux(*args, check=True):
-    return run("tmux", TNAME, args, check)
+    return e2e.tmux(TNAME, *args, check=check)
 
 
 def both(*args, check=True):
     return rmux(*args, check=check), tmux(*args, check=check)
 
 
-def wait_for(what, pred, limit=30.0):
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
 def same(args, r, t):
     expect((r.returncode, r.stdout, r.stderr) == (t.returncode, t.stdout, t.stderr),
            "%s differs:\nrmux %d %r %r\ntmux %d %r %r" % (
                args, r.returncode, r.stdout, r.stderr, t.returncode, t.stdout, t.stderr))
+
+
+def same_script(session, script):
+    """Each command of SCRIPT run in rmux and in tmux on a new session
+    SESSION prints and fails alike."""
+    both("new-session", "-d", "-s", session, "cat")
+    for args in script:
+        r, t = both(*args, check=False)
+        same(args, r, t)
 
 
 def screen_has(prog, target, text):
@@ -205,8 +178,8 @@ def case_copy_incremental():
         prog("new-session", "-d", "-s", "c", "-x", "80", "-y", "24", SEQ)
         prog("set-option", "-g", "mode-keys", "emacs")
         wait_for("seq output", lambda: screen_has(prog, "c", "2000"))
-    outer("new-session", "-d", "-x", "80", "-y", "25",
-          "env -u TMUX TMUX_TMPDIR=%s tmux -L %s attach -t c" % (TMP, TNAME))
+    e2e.outer(OUTER, "env -u TMUX TMUX_TMPDIR=%s tmux -L %s attach -t c" % (TMP, TNAME),
+              y=25)
     wait_for("tmux client", lambda: tmux("list-clients").stdout != "")
     for label, keys, want in INCREMENTAL_SCRIPTS:
         got = []
@@ -318,10 +291,7 @@ BUFFER_SCRIPT = [
 
 def case_buffers():
     """Buffer commands print and fail exactly as tmux 3.3a does."""
-    both("new-session", "-d", "-s", "b", "cat")
-    for args in BUFFER_SCRIPT:
-        r, t = both(*args, check=False)
-        same(args, r, t)
+    same_script("b", BUFFER_SCRIPT)
     path = os.path.join(TMP, "saved")
     rmux("set-buffer", "-b", "s", "saved data")
     rmux("save-buffer", "-b", "s", path)
@@ -372,10 +342,7 @@ KEYS_SCRIPT = [
 
 def case_keys_list():
     """list-keys, bind-key and unbind-key match tmux 3.3a's output."""
-    both("new-session", "-d", "-s", "k", "cat")
-    for args in KEYS_SCRIPT:
-        r, t = both(*args, check=False)
-        same(args, r, t)
+    same_script("k", KEYS_SCRIPT)
 
 
 def panes(target):
@@ -425,11 +392,7 @@ OUTER = "outer%d" % os.getpid()
 
 
 def outer(*args):
-    p = subprocess.run(["tmux", "-L", OUTER, "-f", "/dev/null"] + list(args),
-                       capture_output=True, text=True, timeout=60, env=ENV)
-    if p.returncode != 0:
-        raise AssertionError("outer tmux %s failed: %s" % (args, p.stderr))
-    return p.stdout
+    return outer_cmd(OUTER, *args, check=True)
 
 
 # Presses of one button closer than this are double and triple clicks.
@@ -470,8 +433,7 @@ def case_mouse():
     off the click reaches only a program that asked for it."""
     rmux("new-session", "-d", "-s", "m", "-x", "80", "-y", "23")
     rmux("set", "-g", "mouse", "on")
-    outer("new-session", "-d", "-x", "80", "-y", "24", "/bin/sh")
-    outer("set", "-g", "status", "off")
+    e2e.outer(OUTER, "/bin/sh")
     outer("send-keys", "-l", "%s -L %s -f /dev/null attach -t m" % (RMUX, NAME))
     outer("send-keys", "Enter")
     wait_for("client", lambda: outer("capture-pane", "-p").split("\n")[23].startswith("[m]"))
@@ -532,37 +494,9 @@ def case_mouse():
 
 
 def cleanup():
-    subprocess.run(["tmux", "-L", OUTER, "kill-server"], env=ENV, capture_output=True)
-    for prog, name in ((RMUX, NAME), ("tmux", TNAME)):
-        subprocess.run([prog, "-L", name, "kill-server"], env=ENV, capture_output=True)
-    deadline = time.monotonic() + 10
-    path = os.path.join(TMP, "rmux-%d" % os.getuid(), NAME)
-    while os.path.exists(path) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    subprocess.run(["tmux", "-L", TNAME, "kill-server"], env=ENV, capture_output=True)
+    e2e.cleanup()
 
 
-def main():
-    fn = globals().get("case_" + CASE)
-    if fn is None:
-        print("unknown case " + CASE)
-        return 2
-    status = 0
-    try:
-        fn()
-    except AssertionError as e:
-        print("FAIL %s: %s" % (CASE, e))
-        status = 1
-    finally:
-        cleanup()
-        time.sleep(0.2)
-        for r in os.listdir(ASAN_DIR):
-            with open(os.path.join(ASAN_DIR, r)) as f:
-                print(f.read())
-            status = 1
-        shutil.rmtree(TMP, ignore_errors=True)
-    if status == 0:
-        print("ok " + CASE)
-    return status
-
-
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(e2e.run_case(globals(), cleanup))

@@ -14,6 +14,7 @@ Usage: test_copy_local.py RMUX CASE RELAY. The harness (outer tmux, relay,
 cleanup, sanitizer reports) is test_attach.py's."""
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -265,8 +266,148 @@ def case_history_native():
         relay.wait(timeout=10)
 
 
+def cursor_line(rows):
+    """The outer screen's row under the cursor."""
+    y = int(ta.outer_flag("#{cursor_y}"))
+    return rows[y] if 0 <= y < len(rows) else ""
+
+
+def daemon_buffer():
+    """The daemon's newest paste buffer, or None."""
+    p = ta.rmux("show-buffer", check=False)
+    return p.stdout if p.returncode == 0 else None
+
+
+def outer_buffer():
+    p = subprocess.run(["tmux", "-L", ta.OUTER, "-f", "/dev/null", "show-buffer"],
+                       capture_output=True, text=True, timeout=60, env=ta.ENV)
+    return p.stdout if p.returncode == 0 else None
+
+
+def copy_ends(target, what, keys):
+    """Outer tmux KEYS end copy mode with a copy: the text reaches the
+    outer tmux's clipboard buffer (the client's OSC 52) before the daemon
+    has copied it, the daemon copies the same, and the screen ends as the
+    daemon's pane. Returns the text."""
+    t0 = time.monotonic()
+    ta.outer(*keys)
+    got, seen = None, None
+    while time.monotonic() < t0 + 3 * RTT + 10:
+        got = outer_buffer()
+        if got:
+            seen = time.monotonic() - t0
+            break
+        time.sleep(0.003)
+    ta.expect(got, "nothing reached the outer clipboard")
+    early = daemon_buffer() is None
+    print("%s to the outer clipboard: %.0f ms (daemon %s)" %
+          (what, seen * 1000, "had not copied yet" if early else "had copied already"))
+    ta.expect(early, "the daemon had copied before the outer clipboard had the text")
+    ta.wait_for("the daemon's copy", lambda: daemon_buffer() is not None, limit=30)
+    print("the daemon copied %.0f ms after the key" % ((time.monotonic() - t0) * 1000))
+    ta.expect(daemon_buffer() == got, "daemon copied %r, the client %r" % (daemon_buffer(), got))
+    ta.wait_for("copy mode left", lambda: indicator(ta.screen()) is None, limit=30)
+    ta.wait_for("screen = daemon's pane", lambda: ta.shows_pane(target), limit=30)
+    return got
+
+
+def case_search_copy():
+    """seq 1 20000, the whole history mirrored, copy mode (vi keys): `?`
+    10007 Enter puts the line 10007 under the cursor on the outer screen
+    before the daemon's copy mode has moved (the key is still on its way);
+    then a selection and Enter puts the text into the outer tmux's
+    clipboard buffer (OSC 52 from the client) before the daemon has
+    copied it; the texts are the same and the screen ends as the daemon's
+    pane."""
+    new_session("cs")
+    ta.rmux("set-option", "-g", "mode-keys", "vi")
+    relay = connect("cs", "--delay", str(DELAY), "--loss", str(LOSS))
+    ta.outer("set", "-s", "set-clipboard", "on")
+    target = "cs:0.0"
+    try:
+        ta.type_line("seq 1 20000")
+        ta.wait_for("seq", lambda: any(r.startswith("20000") for r in ta.screen()), limit=90)
+        ta.outer("send-keys", "C-b", "[")
+        ta.wait_for("copy mode", lambda: indicator(ta.screen()) is not None, limit=30)
+        hsize = indicator(ta.screen())[1]
+        took = wait_mirror(hsize, limit=400)
+        print("mirror held all %d history lines %.1f s after copy mode" % (hsize, took))
+        ta.wait_for("screen = daemon's viewport", lambda: shows_viewport(target, 0), limit=30)
+        # The daemon's acknowledgement of the entry keys reaches the client.
+        time.sleep(2 * RTT)
+        oy0 = scroll_position(target)
+        ta.outer("send-keys", "?")
+        ta.outer("send-keys", "-l", "10007")
+        t0 = time.monotonic()
+        ta.outer("send-keys", "Enter")
+        seen, rows = None, None
+        while time.monotonic() < t0 + 3 * RTT + 10:
+            rows = ta.screen()
+            if cursor_line(rows).split()[:1] == ["10007"]:
+                seen = time.monotonic() - t0
+                break
+            time.sleep(0.003)
+        ta.expect(seen is not None, "10007 never under the cursor: %r" % rows[:3])
+        early = scroll_position(target) == oy0
+        print("search Enter to 10007 under the cursor: %.0f ms (daemon %s)" %
+              (seen * 1000, "not there yet" if early else "already there"))
+        ta.expect(early, "the daemon's copy mode had moved before the outer screen showed "
+                  "the match (%.0f ms)" % (seen * 1000))
+        ta.expect(not any(FETCHING in r for r in rows), "fetching rows after the search")
+        ta.wait_for("daemon found it", lambda: scroll_position(target) != oy0, limit=30)
+        print("the daemon's copy mode moved %.0f ms after the key" %
+              ((time.monotonic() - t0) * 1000))
+        ta.wait_for("screen = daemon's viewport after search",
+                    lambda: shows_viewport(target, scroll_position(target)), limit=30)
+        # Select 10007 and the next line, copy.
+        ta.expect(daemon_buffer() is None, "a paste buffer before the copy")
+        ta.outer("send-keys", "Space")
+        ta.outer("send-keys", "j")
+        ta.outer("send-keys", "$")
+        got = copy_ends(target, "copy Enter", ("send-keys", "Enter"))
+        ta.expect(got.startswith("10007\n10008"), "copied %r" % got)
+        ta.detach_check("cs")
+    finally:
+        relay.terminate()
+        relay.wait(timeout=10)
+
+
+def case_drag_copy():
+    """With `mouse on`, in copy mode: a press, a drag and the release
+    (MouseDragEnd1Pane: copy-pipe-and-cancel) put the text dragged over
+    into the outer tmux's clipboard before the daemon has copied it; the
+    daemon copies the same."""
+    new_session("cd")
+    ta.rmux("set-option", "-g", "mouse", "on")
+    relay = connect("cd", "--delay", str(DELAY), "--loss", str(LOSS))
+    ta.outer("set", "-s", "set-clipboard", "on")
+    target = "cd:0.0"
+    try:
+        ta.type_line("seq 1 500")
+        ta.wait_for("seq", lambda: any(r.startswith("500") for r in ta.screen()), limit=60)
+        wait_mirror(100)
+        ta.wait_for("mouse on outside", lambda: ta.outer_flag("#{mouse_button_flag}") == "1")
+        ta.outer("send-keys", "C-b", "[")
+        ta.wait_for("copy mode", lambda: indicator(ta.screen()) is not None, limit=30)
+        ta.wait_for("screen = daemon's viewport", lambda: shows_viewport(target, 0), limit=30)
+        time.sleep(2 * RTT)
+        ta.expect(daemon_buffer() is None, "a paste buffer before the copy")
+        # Rows 3..5 of the pane (SGR reports count from 1), from column 1.
+        ta.outer("send-keys", "-l", "\033[<0;1;4M")
+        ta.outer("send-keys", "-l", "\033[<32;2;4M")
+        ta.outer("send-keys", "-l", "\033[<32;3;6M")
+        got = copy_ends(target, "drag release", ("send-keys", "-l", "\033[<0;3;6m"))
+        ta.expect(got.count("\n") == 2, "copied %r" % got)
+        ta.detach_check("cd")
+    finally:
+        relay.terminate()
+        relay.wait(timeout=10)
+
+
 CASES = {
     "pages": case_pages,
+    "search_copy": case_search_copy,
+    "drag_copy": case_drag_copy,
     "wheel": case_wheel,
     "history_native": case_history_native,
 }

@@ -4,57 +4,22 @@ already (garbage on the control socket, SIGTERM and a stale socket file
 are there; file descriptors exhausted is elsewhere).
 
 Usage: test_faults.py RMUX CASE. Each case runs on its own socket
-directory (RMUX_TMPDIR), kills every server it started at the end even on
-failure, and checks that no daemon left a sanitizer report behind."""
+directory (RMUX_TMPDIR, set up by e2e.py), kills every server it started
+at the end even on failure, and checks that no daemon left a sanitizer
+report behind."""
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-RMUX = sys.argv[1]
-CASE = sys.argv[2]
-TMP = tempfile.mkdtemp(prefix="rmux-faults-")
-NAME = "fault%d" % os.getpid()
-ENV = dict(os.environ)
-ENV["RMUX_TMPDIR"] = TMP
-ENV["LANG"] = "C.UTF-8"
-ENV["SHELL"] = "/bin/sh"
-ENV.pop("RMUX", None)
-ENV.pop("RMUX_PANE", None)
-ASAN_DIR = os.path.join(TMP, "asan")
-os.mkdir(ASAN_DIR)
-ENV["ASAN_OPTIONS"] = (ENV.get("ASAN_OPTIONS", "") +
-                       ":log_path=" + os.path.join(ASAN_DIR, "report")).lstrip(":")
-SOCKDIR = os.path.join(TMP, "rmux-%d" % os.getuid())
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e  # noqa: E402  (reads RMUX CASE from argv)
+from e2e import ENV, NAME, RMUX, SOCKDIR, TMP, expect, rmux, wait_for  # noqa: E402
+
 SOCKET = os.path.join(SOCKDIR, NAME)
 # Daemons started by a case, killed by pid at the end whatever happens.
 DAEMONS = set()
-
-
-def rmux(*args, check=True, timeout=60):
-    p = subprocess.run([RMUX, "-L", NAME, "-f", "/dev/null"] + list(args), env=ENV,
-                       capture_output=True, text=True, timeout=timeout)
-    if check and p.returncode != 0:
-        raise AssertionError("rmux %s failed (%d): %s" % (args, p.returncode, p.stderr))
-    return p
-
-
-def wait_for(what, pred, limit=30.0):
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
 
 
 def server_pid():
@@ -159,7 +124,7 @@ def case_second_daemon():
 
 
 def cleanup():
-    subprocess.run([RMUX, "-L", NAME, "kill-server"], env=ENV, capture_output=True)
+    e2e.cleanup()
     for pid in DAEMONS:
         deadline = time.monotonic() + 10
         while not gone(pid) and time.monotonic() < deadline:
@@ -168,28 +133,5 @@ def cleanup():
             os.kill(pid, signal.SIGKILL)
 
 
-def main():
-    fn = globals().get("case_" + CASE)
-    if fn is None:
-        print("unknown case " + CASE)
-        return 2
-    status = 0
-    try:
-        fn()
-    except AssertionError as e:
-        print("FAIL %s: %s" % (CASE, e))
-        status = 1
-    finally:
-        cleanup()
-        time.sleep(0.2)
-        for r in os.listdir(ASAN_DIR):
-            with open(os.path.join(ASAN_DIR, r)) as f:
-                print(f.read())
-            status = 1
-        shutil.rmtree(TMP, ignore_errors=True)
-    if status == 0:
-        print("ok " + CASE)
-    return status
-
-
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(e2e.run_case(globals(), cleanup))

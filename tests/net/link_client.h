@@ -1,9 +1,10 @@
 /* link_client.h — the test client of the daemon's link, shared by the
- * link tests (test_server_link.c) and the soak run (tests/soak/soak.c):
- * running rmux for a command's output, starting the impairment relay, and
- * a bare client (a transport on a UDP socket, no terminal) that types,
- * pumps datagrams and reads the view. Errors are returned, so that each
- * caller fails its own way (cmocka asserts, the soak's report). */
+ * link tests (test_link.c, test_server_link.c) and the soak run
+ * (tests/soak/soak.c): running rmux for a command's output, starting the
+ * impairment relay, and a bare client (a transport on a UDP socket, no
+ * terminal) that types, pumps datagrams and reads the view. Errors are
+ * returned, so that each caller fails its own way (cmocka asserts, the
+ * soak's report). */
 #ifndef RMUX_TESTS_LINK_CLIENT_H
 #define RMUX_TESTS_LINK_CLIENT_H
 

@@ -29,6 +29,7 @@
 #include "net/udp.h"
 
 #include "../unit/net/bstr_state.h"
+#include "link_client.h"
 
 #define LINK_CHANGE_MS 4000     /* how long the states keep changing */
 #define LINK_TIMEOUT_MS 60000   /* bound on convergence afterwards */
@@ -76,39 +77,18 @@ static void end_read(struct end *e, uint64_t now)
 	}
 }
 
+/* The relay in front of SERVER: 20% loss, delay, jitter, duplication,
+ * reordering and two roams. */
 static pid_t start_relay(const struct udp_addr *server, const char *port_file, unsigned *port)
 {
-	char to[UDP_ADDR_TEXT_SIZE];
-	pid_t pid;
-	FILE *f;
-	uint64_t deadline;
 	/* RMUX_RELAY_SEED replays another impairment pattern. */
 	const char *seed = getenv("RMUX_RELAY_SEED") ? getenv("RMUX_RELAY_SEED") : "7";
+	const char *args[] = { "--seed", seed, "--loss", "20", "--delay", "15", "--jitter", "10",
+		"--dup", "5", "--reorder", "5", "--roam-at", "1500", "--roam-at", "3000",
+		"--time-limit", "120", NULL };
+	pid_t pid = link_relay_start(relay_path, udp_addr_port(server), port_file, args, port);
 
-	udp_addr_format(server, to, sizeof to);
-	unlink(port_file);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		execl(relay_path, relay_path, "--listen", "127.0.0.1:0", "--to", to,
-		    "--port-file", port_file, "--seed", seed, "--loss", "20", "--delay", "15",
-		    "--jitter", "10", "--dup", "5", "--reorder", "5", "--roam-at", "1500",
-		    "--roam-at", "3000", "--time-limit", "120", (char *)NULL);
-		_exit(127);
-	}
-	deadline = time_now_ms() + 10000;
-	*port = 0;
-	while (*port == 0 && time_now_ms() < deadline) {
-		f = fopen(port_file, "r");
-		if (f != NULL) {
-			if (fscanf(f, "%u", port) != 1)
-				*port = 0;
-			fclose(f);
-		}
-		if (*port == 0)
-			usleep(10000);
-	}
-	assert_true(*port != 0);
+	assert_true(pid > 0);
 	return pid;
 }
 

@@ -1,10 +1,12 @@
 /* test_copy_predict.c — copy-mode prediction against the daemon's own copy
- * mode (src/server/copy_mode.c) as the simulated server: a pane (term/vt)
- * with history, views built as the daemon builds them (copy-mode rows from
- * copy_mode_render(), the history numbers, echo_ack = the last input event
- * applied), the client's mirror filled from the pane's history, and the
- * predicted frame compared cell for cell with the frame the server's next
- * view gives. */
+ * mode (term/copy_mode.c over the pane's screen) as the simulated server:
+ * a pane (term/vt) with history, views built as the daemon builds them
+ * (copy-mode rows from copy_mode_render(), the history numbers, the
+ * command prompt in the message line drawn by the daemon's
+ * status_render_prompt(), echo_ack = the last input event applied), the
+ * client's mirror filled from the pane's history, and the predicted frame
+ * compared cell for cell (pane, prompt line, cursor) with the frame the
+ * server's next view gives. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,13 +21,16 @@
 #include "client/copy_predict.h"
 #include "client/mirror.h"
 #include "client/native_history.h"
+#include "common/util.h"
+#include "server/status.h"
 #include "term/copy_mode.h"
 #include "term/history.h"
 #include "term/key_string.h"
 #include "term/vt.h"
 
 #define COLS 30
-#define ROWS 10
+#define ROWS 10     /* the pane's */
+#define VROWS 11    /* the client's: the pane and a status line */
 
 struct sim {
 	struct vt *vt;
@@ -33,6 +38,12 @@ struct sim {
 	int vi, mouse;
 	uint64_t applied;
 	uint32_t gen;
+	/* The command prompt: its text, input and template's command. */
+	int prompt, incremental;
+	char ptext[32], pinput[64], pcmd[48];
+	uint32_t msg_bg; /* message-style's background, 0: the default */
+	char *copied; /* the last copy's text */
+	size_t copied_len;
 };
 
 static void sim_init(struct sim *s, unsigned lines, int vi)
@@ -56,6 +67,7 @@ static void sim_free(struct sim *s)
 {
 	copy_mode_free(s->cm);
 	vt_free(s->vt);
+	free(s->copied);
 }
 
 static void sim_enter(struct sim *s, int scroll_exit)
@@ -66,15 +78,30 @@ static void sim_enter(struct sim *s, int scroll_exit)
 
 /* The server applies input event EVENT: copy-mode command NAME, REPEAT
  * times; leaving copy mode when the command says so. */
-static void sim_cmd(struct sim *s, const char *name, unsigned repeat, uint64_t event)
+static void sim_cmd_arg(struct sim *s, const char *name, const char *arg, unsigned repeat,
+    uint64_t event)
 {
+	const char *argv[1] = { arg };
+	int r;
+
 	s->applied = event;
 	if (s->cm == NULL)
 		return;
-	if (copy_mode_command(s->cm, name, 0, NULL, repeat) & COPY_MODE_CANCEL) {
+	r = copy_mode_command(s->cm, name, arg != NULL, argv, repeat);
+	assert_int_not_equal(r, COPY_MODE_UNKNOWN);
+	if (r & COPY_MODE_COPIED) {
+		free(s->copied);
+		s->copied = copy_mode_take_copy(s->cm, &s->copied_len);
+	}
+	if (r & COPY_MODE_CANCEL) {
 		copy_mode_free(s->cm);
 		s->cm = NULL;
 	}
+}
+
+static void sim_cmd(struct sim *s, const char *name, unsigned repeat, uint64_t event)
+{
+	sim_cmd_arg(s, name, NULL, repeat, event);
 }
 
 static struct view *sim_view(const struct sim *s)
@@ -85,8 +112,27 @@ static struct view *sim_view(const struct sim *s)
 	struct view_pane *p;
 	unsigned cx, cy;
 
-	view_set_layout(v, COLS, ROWS, s->mouse ? VIEW_MOUSE : 0, 1, &lp, 1, 0);
+	view_set_layout(v, COLS, VROWS, s->mouse ? VIEW_MOUSE : 0, 1, &lp, 1, 1);
+	view_set_status(v, 0, view_row_create(COLS));
 	p = view_find_pane(v, 1);
+	if (s->prompt) {
+		/* As the daemon's prompt_view(): the cursor is the cell drawn
+		 * reversed. */
+		struct cell line[COLS];
+		int pcx = -1;
+
+		status_render_prompt(NULL, s->ptext, s->pinput, (unsigned)strlen(s->pinput), COLS,
+		    line);
+		for (unsigned x = 0; x < COLS && s->msg_bg != 0; x++)
+			line[x].bg = s->msg_bg;
+		for (unsigned x = COLS; x-- > 0;) {
+			if (line[x].attr & ATTR_REVERSE) {
+				pcx = (int)x;
+				break;
+			}
+		}
+		view_set_message(v, view_row_from_cells(line, COLS, NULL), pcx);
+	}
 	if (s->cm != NULL) {
 		struct cell cells[COLS * ROWS];
 
@@ -145,7 +191,7 @@ static void client_init(struct client *c)
 	c->m = mirror_create(MIRROR_DEFAULT_LIMIT);
 	c->v = NULL;
 	c->next_event = 1;
-	c->f = display_frame_create(COLS, ROWS);
+	c->f = display_frame_create(COLS, VROWS);
 }
 
 static void client_free(struct client *c)
@@ -179,25 +225,32 @@ static uint64_t client_key(struct client *c, const char *name)
 	return ev;
 }
 
-static uint64_t client_wheel(struct client *c, unsigned button)
+/* A mouse event of KIND with BUTTON at X, Y, at time NOW (ms). */
+static uint64_t client_mouse(struct client *c, int kind, unsigned button, unsigned x, unsigned y,
+    uint64_t now)
 {
 	struct input_event ev;
 
 	memset(&ev, 0, sizeof ev);
 	ev.num = c->next_event++;
 	ev.type = INPUT_MOUSE;
-	ev.kind = INPUT_MOUSE_WHEEL;
+	ev.kind = kind;
 	ev.button = button;
-	ev.x = 3;
-	ev.y = 4;
-	copy_predict_mouse(c->cp, c->v, c->m, &ev, ev.num, 0);
+	ev.x = x;
+	ev.y = y;
+	copy_predict_mouse(c->cp, c->v, c->m, &ev, ev.num, now);
 	return ev.num;
+}
+
+static uint64_t client_wheel(struct client *c, unsigned button)
+{
+	return client_mouse(c, INPUT_MOUSE_WHEEL, button, 3, 4, 0);
 }
 
 /* The frame the server's current state gives. */
 static struct display_frame *server_frame(const struct sim *s)
 {
-	struct display_frame *f = display_frame_create(COLS, ROWS);
+	struct display_frame *f = display_frame_create(COLS, VROWS);
 	struct view *v = sim_view(s);
 
 	compose_view(v, f);
@@ -217,7 +270,7 @@ static void assert_frames_equal(const struct display_frame *a, const struct disp
 {
 	char ta[COLS + 1], tb[COLS + 1];
 
-	for (unsigned y = 0; y < ROWS; y++) {
+	for (unsigned y = 0; y < VROWS; y++) {
 		row_text(a, y, ta);
 		row_text(b, y, tb);
 		if (strcmp(ta, tb) != 0)
@@ -251,17 +304,91 @@ static uint64_t step(struct sim *s, struct client *c, const char *name, const ch
 	return ev;
 }
 
-/* A client that saw the pane before copy mode and then in copy mode, with
- * the whole history mirrored. */
-static void setup(struct sim *s, struct client *c, unsigned lines, int vi)
+/* The client's frame now is the server's. */
+static void expect_same(const struct sim *s, struct client *c, const char *what)
 {
+	struct display_frame *want = server_frame(s);
+
+	assert_frames_equal(client_frame(c), want, what);
+	display_frame_free(want);
+}
+
+/* The server's command prompt, as the daemon's prompt.c runs it for the
+ * copy-mode bindings: opened by event EV (an incremental one runs its
+ * command at once, empty), a character typed, Enter. */
+static void sim_prompt_open(struct sim *s, const char *text, const char *cmd, int incremental,
+    uint64_t ev)
+{
+	s->prompt = 1;
+	s->incremental = incremental;
+	snprintf(s->ptext, sizeof s->ptext, "%s", text);
+	snprintf(s->pcmd, sizeof s->pcmd, "%s", cmd);
+	s->pinput[0] = '\0';
+	s->applied = ev;
+	if (incremental)
+		sim_cmd_arg(s, cmd, "=", 1, ev);
+}
+
+static void sim_prompt_type(struct sim *s, char ch, uint64_t ev)
+{
+	size_t n = strlen(s->pinput);
+	char arg[80];
+
+	if (ch == '\b') {
+		if (n > 0)
+			s->pinput[n - 1] = '\0';
+	} else {
+		s->pinput[n] = ch;
+		s->pinput[n + 1] = '\0';
+	}
+	s->applied = ev;
+	if (s->incremental) {
+		snprintf(arg, sizeof arg, "=%s", s->pinput);
+		sim_cmd_arg(s, s->pcmd, arg, 1, ev);
+	}
+}
+
+static void sim_prompt_enter(struct sim *s, uint64_t ev)
+{
+	s->prompt = 0;
+	s->applied = ev;
+	if (!s->incremental)
+		sim_cmd_arg(s, s->pcmd, s->pinput, 1, ev);
+}
+
+/* Type each character of TEXT into the open prompt, both sides. */
+static void type_text(struct sim *s, struct client *c, const char *text)
+{
+	char name[2] = { 0 }, what[64];
+
+	for (; *text != '\0'; text++) {
+		name[0] = *text;
+		sim_prompt_type(s, *text, client_key(c, name));
+		snprintf(what, sizeof what, "'%c' typed into the prompt", *text);
+		expect_same(s, c, what);
+	}
+}
+
+/* A client that saw the pane before copy mode and then in copy mode, with
+ * the newest HELD history lines mirrored. */
+static void setup_held(struct sim *s, struct client *c, unsigned lines, int vi, unsigned held)
+{
+	unsigned hsize;
+
 	sim_init(s, lines, vi);
 	client_init(c);
 	client_receive(c, s);
-	sim_mirror(s, c->m, 0, 100000);
+	hsize = history_size(vt_screen(s->vt)->history);
+	sim_mirror(s, c->m, hsize > held ? hsize - held : 0, 100000);
 	sim_enter(s, 0);
 	s->applied = c->next_event++;
 	client_receive(c, s);
+}
+
+/* ... with the whole history mirrored. */
+static void setup(struct sim *s, struct client *c, unsigned lines, int vi)
+{
+	setup_held(s, c, lines, vi, 100000);
 }
 
 static void test_page_up_predicts_rows_cursor_indicator(void **state)
@@ -369,14 +496,8 @@ static void test_missing_lines_show_marker(void **state)
 	unsigned fetching = 0, shown = 0;
 
 	(void)state;
-	sim_init(&s, 300, 0);
-	client_init(&c);
-	client_receive(&c, &s);
 	/* Only the newest 12 history lines are mirrored. */
-	sim_mirror(&s, c.m, history_size(vt_screen(s.vt)->history) - 12, 100000);
-	sim_enter(&s, 0);
-	s.applied = c.next_event++;
-	client_receive(&c, &s);
+	setup_held(&s, &c, 300, 0, 12);
 	client_key(&c, "PPage");
 	client_key(&c, "PPage");
 	f = client_frame(&c);
@@ -510,8 +631,8 @@ static void test_wheel_enters_and_scrolls(void **state)
 	client_free(&c);
 }
 
-/* Keys that are not navigation (a prompt, cancel) stop predictions until
- * the server's view covers them. */
+/* Keys whose binding the client does not run (the repeat-count prompt,
+ * formats) stop predictions until the server's view covers them. */
 static void test_unpredictable_key_is_a_barrier(void **state)
 {
 	struct sim s;
@@ -522,7 +643,7 @@ static void test_unpredictable_key_is_a_barrier(void **state)
 	(void)state;
 	setup(&s, &c, 200, 1);
 	before = server_frame(&s);
-	ev = client_key(&c, "?"); /* the search prompt opens on the server */
+	ev = client_key(&c, "3"); /* the repeat prompt opens on the server */
 	client_key(&c, "C-b");    /* ...and takes this key */
 	assert_false(copy_predict_pending(c.cp));
 	assert_frames_equal(client_frame(&c), before, "keys after a prompt key");
@@ -578,6 +699,339 @@ static void test_view_ahead_of_echo_ack(void **state)
 	s.applied = ev1;
 	step(&s, &c, "PPage", "page-up", 1);
 	assert_true(copy_predict_pending(c.cp));
+	sim_free(&s);
+	client_free(&c);
+}
+
+/* vi: ? opens the prompt, the search text and Enter are drawn at once,
+ * then n and N: every frame is the server's, prompt line included. */
+static void test_search_vi(void **state)
+{
+	struct sim s;
+	struct client c;
+	char text[COLS + 1];
+	unsigned cx, cy;
+
+	(void)state;
+	setup(&s, &c, 300, 1);
+	step(&s, &c, "C-b", "page-up", 1);
+	sim_prompt_open(&s, "(search up) ", "search-backward", 0, client_key(&c, "?"));
+	expect_same(&s, &c, "the search prompt");
+	row_text(client_frame(&c), ROWS, text);
+	assert_memory_equal(text, "(search up) ", 12);
+	type_text(&s, &c, "150");
+	sim_prompt_enter(&s, client_key(&c, "Enter"));
+	expect_same(&s, &c, "search-backward 150");
+	/* The line with the match is under the cursor, far above. */
+	copy_mode_cursor(s.cm, &cx, &cy);
+	row_text(client_frame(&c), cy, text);
+	assert_memory_equal(text, "150", 3);
+	assert_true(copy_mode_scroll_position(s.cm) > ROWS);
+	step(&s, &c, "n", "search-again", 1);
+	step(&s, &c, "n", "search-again", 1);
+	step(&s, &c, "N", "search-reverse", 1);
+	assert_true(copy_predict_pending(c.cp));
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 0);
+	/* Confirmed: the search string is known, n goes on locally. */
+	step(&s, &c, "n", "search-again", 1);
+	assert_true(copy_predict_pending(c.cp));
+	/* Escape cancels a prompt. */
+	sim_prompt_open(&s, "(search down) ", "search-forward", 0, client_key(&c, "/"));
+	type_text(&s, &c, "9");
+	s.prompt = 0;
+	s.applied = client_key(&c, "Escape");
+	expect_same(&s, &c, "the prompt cancelled");
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 0);
+	sim_free(&s);
+	client_free(&c);
+}
+
+/* emacs: C-r searches as each character is typed (incremental), C-r
+ * again goes to the next match, BSpace edits, Enter closes. */
+static void test_search_emacs_incremental(void **state)
+{
+	struct sim s;
+	struct client c;
+	uint64_t ev;
+
+	(void)state;
+	setup(&s, &c, 300, 0);
+	ev = client_key(&c, "C-r");
+	sim_prompt_open(&s, "(search up) ", "search-backward-incremental", 1, ev);
+	expect_same(&s, &c, "the incremental prompt");
+	type_text(&s, &c, "27");
+	sim_prompt_type(&s, '\b', client_key(&c, "BSpace"));
+	expect_same(&s, &c, "BSpace in the prompt");
+	type_text(&s, &c, "0");
+	ev = client_key(&c, "C-r");
+	sim_cmd_arg(&s, "search-backward-incremental", "-20", 1, ev);
+	expect_same(&s, &c, "C-r: the next match up");
+	ev = client_key(&c, "C-s");
+	sim_cmd_arg(&s, "search-backward-incremental", "+20", 1, ev);
+	expect_same(&s, &c, "C-s: the next match down");
+	sim_prompt_enter(&s, client_key(&c, "Enter"));
+	expect_same(&s, &c, "Enter closes the incremental prompt");
+	step(&s, &c, "C-g", "clear-selection", 1);
+	step(&s, &c, "n", "search-again", 1);
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 0);
+	sim_free(&s);
+	client_free(&c);
+}
+
+/* Selection with motions and the copy: the text copied is the server's,
+ * handed over at once for the local clipboard, and the server's echo of
+ * it is recognised. Copy mode left by the copy shows the live screen. */
+static void test_selection_copy(void **state)
+{
+	static const struct {
+		const char *key, *cmd;
+	} vi[] = { { "k", "cursor-up" }, { "k", "cursor-up" }, { "0", "start-of-line" },
+		{ "w", "next-word" }, { "Space", "begin-selection" }, { "e", "next-word-end" },
+		{ "j", "cursor-down" }, { "$", "end-of-line" }, { "o", "other-end" },
+		{ "l", "cursor-right" }, { "o", "other-end" } },
+	  emacs[] = { { "Up", "cursor-up" }, { "Up", "cursor-up" }, { "C-a", "start-of-line" },
+		{ "C-Space", "begin-selection" }, { "M-f", "next-word-end" },
+		{ "C-n", "cursor-down" }, { "Right", "cursor-right" } };
+
+	(void)state;
+	for (int table = 0; table < 2; table++) {
+		struct sim s;
+		struct client c;
+		size_t n = table ? RMUX_NITEMS(vi) : RMUX_NITEMS(emacs), len;
+		char *text;
+
+		setup(&s, &c, 200, table);
+		for (size_t i = 0; i < n; i++) {
+			step(&s, &c, table ? vi[i].key : emacs[i].key,
+			    table ? vi[i].cmd : emacs[i].cmd, 1);
+		}
+		assert_null(copy_predict_take_copy(c.cp, &len));
+		step(&s, &c, table ? "Enter" : "M-w", "copy-pipe-and-cancel", 1);
+		assert_null(s.cm);
+		assert_non_null(s.copied);
+		text = copy_predict_take_copy(c.cp, &len);
+		assert_non_null(text);
+		assert_int_equal(len, s.copied_len);
+		assert_memory_equal(text, s.copied, len);
+		assert_non_null(strchr(text, '\n'));
+		free(text);
+		assert_null(copy_predict_take_copy(c.cp, &len));
+		/* The server's clipboard event with that text: already written. */
+		assert_true(copy_predict_copied(c.cp, s.copied, s.copied_len));
+		assert_false(copy_predict_copied(c.cp, s.copied, s.copied_len));
+		client_receive(&c, &s);
+		assert_false(copy_predict_pending(c.cp));
+		assert_int_equal(copy_predict_refuted(c.cp), 0);
+		sim_free(&s);
+		client_free(&c);
+	}
+}
+
+/* Word and character motions, paragraphs, line selection and rectangles,
+ * and jumps with their one-key prompt. */
+static void test_motions_and_jumps(void **state)
+{
+	static const struct {
+		const char *key, *cmd;
+	} vi[] = { { "C-b", "page-up" }, { "b", "previous-word" }, { "B", "previous-space" },
+		{ "w", "next-word" }, { "W", "next-space" }, { "e", "next-word-end" },
+		{ "E", "next-space-end" }, { "h", "cursor-left" }, { "l", "cursor-right" },
+		{ "^", "back-to-indentation" }, { "$", "end-of-line" }, { "0", "start-of-line" },
+		{ "}", "next-paragraph" }, { "{", "previous-paragraph" }, { "V", "select-line" },
+		{ "j", "cursor-down" }, { "v", "rectangle-toggle" }, { "l", "cursor-right" },
+		{ "Escape", "clear-selection" } };
+	struct sim s;
+	struct client c;
+	uint64_t ev;
+
+	(void)state;
+	setup(&s, &c, 200, 1);
+	for (size_t i = 0; i < RMUX_NITEMS(vi); i++)
+		step(&s, &c, vi[i].key, vi[i].cmd, 1);
+	step(&s, &c, "k", "cursor-up", 1);
+	step(&s, &c, "0", "start-of-line", 1);
+	sim_prompt_open(&s, "(jump forward) ", "jump-forward", 0, client_key(&c, "f"));
+	expect_same(&s, &c, "the jump prompt");
+	s.prompt = 0;
+	ev = client_key(&c, "-");
+	sim_cmd_arg(&s, "jump-forward", "-", 1, ev);
+	expect_same(&s, &c, "jump-forward -");
+	step(&s, &c, ";", "jump-again", 1);
+	step(&s, &c, ",", "jump-reverse", 1);
+	sim_prompt_open(&s, "(jump to backward) ", "jump-to-backward", 0, client_key(&c, "T"));
+	s.prompt = 0;
+	ev = client_key(&c, "1");
+	sim_cmd_arg(&s, "jump-to-backward", "1", 1, ev);
+	expect_same(&s, &c, "jump-to-backward 1");
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 0);
+	sim_free(&s);
+	client_free(&c);
+}
+
+/* A refutation with a selection shown: the predictions go, the key is
+ * banned, nothing is predicted while the server shows a selection (the
+ * client cannot know it), and once it is cleared the engine is set from
+ * the server's view and predicts again. */
+static void test_refuted_resync(void **state)
+{
+	struct sim s;
+	struct client c;
+	uint64_t ev;
+
+	(void)state;
+	setup(&s, &c, 200, 1);
+	step(&s, &c, "C-b", "page-up", 1);
+	step(&s, &c, "Space", "begin-selection", 1);
+	step(&s, &c, "w", "next-word", 1);
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	/* w was rebound to previous-word on the server. */
+	ev = client_key(&c, "w");
+	assert_true(copy_predict_pending(c.cp));
+	sim_cmd(&s, "previous-word", 1, ev);
+	client_receive(&c, &s);
+	assert_int_equal(copy_predict_refuted(c.cp), 1);
+	assert_true(copy_predict_banned(c.cp, 1, 'w'));
+	assert_false(copy_predict_pending(c.cp));
+	expect_same(&s, &c, "the server's view after the refutation");
+	/* The selection is shown: not predicted. */
+	ev = client_key(&c, "j");
+	assert_false(copy_predict_pending(c.cp));
+	sim_cmd(&s, "cursor-down", 1, ev);
+	client_receive(&c, &s);
+	ev = client_key(&c, "Escape");
+	assert_false(copy_predict_pending(c.cp));
+	sim_cmd(&s, "clear-selection", 1, ev);
+	client_receive(&c, &s);
+	/* Clean again: predicted from the server's view. */
+	step(&s, &c, "k", "cursor-up", 1);
+	step(&s, &c, "b", "previous-word", 1);
+	assert_true(copy_predict_pending(c.cp));
+	ev = client_key(&c, "w");
+	assert_false(copy_predict_banned(c.cp, 0, 'w'));
+	sim_cmd(&s, "previous-word", 1, ev);
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 1);
+	expect_same(&s, &c, "after the banned key");
+	sim_free(&s);
+	client_free(&c);
+}
+
+/* A search that would read lines the client does not hold is not
+ * predicted: the frame keeps the last prediction until the server's view,
+ * which refutes nothing. */
+static void test_search_missing_lines_not_predicted(void **state)
+{
+	struct sim s;
+	struct client c;
+	char text[COLS + 1];
+
+	(void)state;
+	setup_held(&s, &c, 300, 1, 12);
+	sim_prompt_open(&s, "(search up) ", "search-backward", 0, client_key(&c, "?"));
+	type_text(&s, &c, "15");
+	sim_prompt_enter(&s, client_key(&c, "Enter"));
+	row_text(client_frame(&c), ROWS, text);
+	assert_memory_equal(text, "(search up) 15", 14);
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 0);
+	expect_same(&s, &c, "the server's search");
+	sim_free(&s);
+	client_free(&c);
+}
+
+/* A mouse drag in copy mode: the selection from the press, its end
+ * following the motion, the copy at the release (MouseDragEnd1Pane); a
+ * quick second press (a double click) is not predicted. */
+static void test_mouse_drag_copy(void **state)
+{
+	struct sim s;
+	struct client c;
+	uint64_t ev;
+	size_t len;
+	char *text;
+
+	(void)state;
+	setup(&s, &c, 200, 0);
+	s.mouse = 1;
+	client_receive(&c, &s);
+	step(&s, &c, "PPage", "page-up", 1);
+	s.applied = client_mouse(&c, INPUT_MOUSE_PRESS, 0, 2, 3, 1000);
+	expect_same(&s, &c, "MouseDown1Pane");
+	s.applied = client_mouse(&c, INPUT_MOUSE_DRAG, 0, 4, 3, 1100);
+	copy_mode_mouse_drag_start(s.cm, 2, 3);
+	expect_same(&s, &c, "MouseDrag1Pane");
+	s.applied = client_mouse(&c, INPUT_MOUSE_DRAG, 0, 6, 5, 1150);
+	copy_mode_mouse_move(s.cm, 6, 5);
+	expect_same(&s, &c, "the drag's motion");
+	/* Beyond the pane the end stops at its edge. */
+	s.applied = client_mouse(&c, INPUT_MOUSE_DRAG, 0, 40, 6, 1200);
+	copy_mode_mouse_move(s.cm, COLS - 1, 6);
+	expect_same(&s, &c, "the drag beyond the pane");
+	ev = client_mouse(&c, INPUT_MOUSE_RELEASE, 0, 5, 7, 1300);
+	copy_mode_mouse_move(s.cm, 5, 7);
+	sim_cmd(&s, "copy-pipe-and-cancel", 1, ev);
+	expect_same(&s, &c, "MouseDragEnd1Pane");
+	text = copy_predict_take_copy(c.cp, &len);
+	assert_non_null(text);
+	assert_int_equal(len, s.copied_len);
+	assert_memory_equal(text, s.copied, len);
+	free(text);
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 0);
+	/* Back in copy mode: two presses 200 ms apart are a double click. */
+	sim_enter(&s, 0);
+	s.applied = c.next_event++;
+	client_receive(&c, &s);
+	s.applied = client_mouse(&c, INPUT_MOUSE_PRESS, 0, 2, 3, 5000);
+	assert_true(copy_predict_pending(c.cp));
+	client_receive(&c, &s);
+	s.applied = client_mouse(&c, INPUT_MOUSE_PRESS, 0, 2, 3, 5200);
+	assert_false(copy_predict_pending(c.cp));
+	sim_free(&s);
+	client_free(&c);
+}
+
+/* The prompt line's style is learnt from the server's: a prompt drawn in
+ * tmux's default message-style where the server's differs is refuted but
+ * the key is not banned, and the next prompt is drawn right. */
+static void test_prompt_style_learnt(void **state)
+{
+	struct sim s;
+	struct client c;
+
+	(void)state;
+	setup(&s, &c, 200, 1);
+	s.msg_bg = colour_palette(4);
+	sim_prompt_open(&s, "(search up) ", "search-backward", 0, client_key(&c, "?"));
+	assert_true(copy_predict_pending(c.cp));
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 0);
+	assert_false(copy_predict_banned(c.cp, 1, '?'));
+	s.prompt = 0;
+	s.applied = client_key(&c, "Escape");
+	client_receive(&c, &s);
+	sim_prompt_open(&s, "(search up) ", "search-backward", 0, client_key(&c, "?"));
+	assert_true(copy_predict_pending(c.cp));
+	expect_same(&s, &c, "the prompt in the server's style");
+	type_text(&s, &c, "42");
+	sim_prompt_enter(&s, client_key(&c, "Enter"));
+	expect_same(&s, &c, "search-backward 42");
+	client_receive(&c, &s);
+	assert_false(copy_predict_pending(c.cp));
+	assert_int_equal(copy_predict_refuted(c.cp), 0);
 	sim_free(&s);
 	client_free(&c);
 }
@@ -642,6 +1096,14 @@ int main(void)
 		cmocka_unit_test(test_wheel_enters_and_scrolls),
 		cmocka_unit_test(test_unpredictable_key_is_a_barrier),
 		cmocka_unit_test(test_view_ahead_of_echo_ack),
+		cmocka_unit_test(test_search_vi),
+		cmocka_unit_test(test_search_emacs_incremental),
+		cmocka_unit_test(test_selection_copy),
+		cmocka_unit_test(test_motions_and_jumps),
+		cmocka_unit_test(test_refuted_resync),
+		cmocka_unit_test(test_search_missing_lines_not_predicted),
+		cmocka_unit_test(test_mouse_drag_copy),
+		cmocka_unit_test(test_prompt_style_learnt),
 		cmocka_unit_test(test_native_history),
 	};
 
