@@ -178,6 +178,13 @@ void pane_write(struct pane *p, const void *data, size_t len)
 {
 	if (len == 0 || (p->flags & (PANE_F_EOF | PANE_F_DEAD_SHOWN)))
 		return;
+	/* With nothing queued, write now: a typed key reaches the program
+	 * (and its echo comes back) a loop turn sooner. */
+	if (p->out.len == 0 && p->fd >= 0) {
+		buf_add(&p->out, data, len);
+		pane_write_cb(p->fd, EV_WRITE, p);
+		return;
+	}
 	buf_add(&p->out, data, len);
 	event_add(p->ev_write, NULL);
 }
