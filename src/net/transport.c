@@ -453,6 +453,18 @@ static int bulk_paced(const struct transport *t, uint64_t now)
 	return bytes >= TRANSPORT_BULK_BYTES;
 }
 
+/* When the newest state with data went out. The frame interval counts
+ * from it: an acknowledgement or heartbeat without data spaces nothing,
+ * or a key typed just after one would wait a whole interval. */
+static uint64_t last_data_time(const struct transport *t)
+{
+	for (size_t i = t->nsent; i-- > 0;) {
+		if (t->sent[i].data)
+			return t->sent[i].time;
+	}
+	return 0;
+}
+
 static void calculate_timers(struct transport *t, uint64_t now)
 {
 	uint64_t rto = rtt_rto_ms(&t->rtt), interval = rtt_frame_interval_ms(&t->rtt);
@@ -492,7 +504,13 @@ static void calculate_timers(struct transport *t, uint64_t now)
 		 * echoes, and answers to fresh input are never held back). */
 		if (bulk_paced(t, now))
 			interval = RMUX_MAX(interval, (uint64_t)TRANSPORT_BULK_MS);
-		t->next_send_time = RMUX_MAX(t->mindelay_clock + collect_ms(t), newest->time + interval);
+		/* Right after fresh input the answer (an echo, an interrupt's
+		 * prompt) goes within TRANSPORT_INPUT_INTERVAL_MS, not a frame
+		 * interval of half the round trip. */
+		if (t->input_at != TRANSPORT_NEVER && now < t->input_at + TRANSPORT_BULK_WINDOW_MS)
+			interval = RMUX_MIN(interval, (uint64_t)TRANSPORT_INPUT_INTERVAL_MS);
+		t->next_send_time = RMUX_MAX(t->mindelay_clock + collect_ms(t),
+		    last_data_time(t) + interval);
 	} else if (active && !t->lops->equal(t->current, t->sent[t->assumed].state)) {
 		/* Sent, but too long ago to assume it arrived: resend. */
 		t->next_send_time = newest->time + interval;

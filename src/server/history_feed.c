@@ -26,6 +26,9 @@ struct hf_pane {
 	struct hf_range *r;
 	size_t n, cap;
 	int seen;
+	/* Growth: the base at MARK_AT, a new mark every FLOOD_MS. */
+	uint64_t mark_base;
+	uint64_t mark_at;
 };
 
 struct history_feed {
@@ -34,6 +37,11 @@ struct history_feed {
 	size_t next; /* round robin: the pane served first next time */
 	int limit_sent;
 	unsigned limit;
+	/* The flood: when a pane last grew that fast (valid if GREW). */
+	int grew;
+	uint64_t grew_at;
+	int flood;
+	uint64_t now; /* of the last update */
 	/* The pane lookup's scratch. */
 	struct pane *src_pane;
 	struct clusters *cl;
@@ -205,10 +213,11 @@ static size_t send_chunk(struct hf_pane *p, struct history_stream *stream,
 	return sent;
 }
 
-/* The next chunk of one pane by the priority rules; lines added. */
+/* The next chunk of one pane by the priority rules; lines added. In a
+ * FLOOD only the want is served. */
 static size_t pane_next(struct hf_pane *p, struct history_stream *stream,
     const struct history_feed_source *src, const struct history_want *want, unsigned limit,
-    int live_busy)
+    int live_busy, int flood)
 {
 	uint64_t base = src->base, lo, at;
 	uint64_t page = RMUX_MAX(src->rows, 1u);
@@ -230,6 +239,8 @@ static size_t pane_next(struct hf_pane *p, struct history_stream *stream,
 		if (lowest_unsent(p, w, RMUX_MIN(w + 2 * page, base), &at))
 			return send_chunk(p, stream, src, at, 0, lo, RMUX_MIN(w + 2 * page, base));
 	}
+	if (flood)
+		return 0;
 	/* (2) The newest lines just above the screen, downwards. */
 	{
 		uint64_t near = base - RMUX_MIN((uint64_t)HISTORY_FEED_NEAR, base - lo);
@@ -243,7 +254,8 @@ static size_t pane_next(struct hf_pane *p, struct history_stream *stream,
 	return 0;
 }
 
-static struct hf_pane *feed_pane(struct history_feed *f, uint32_t id, uint32_t gen)
+static struct hf_pane *feed_pane(struct history_feed *f, uint32_t id, uint32_t gen,
+    uint64_t base, uint64_t now)
 {
 	struct hf_pane *p = NULL;
 
@@ -259,14 +271,43 @@ static struct hf_pane *feed_pane(struct history_feed *f, uint32_t id, uint32_t g
 		memset(p, 0, sizeof *p);
 		p->id = id;
 		p->gen = gen;
+		p->mark_base = base;
+		p->mark_at = now;
 	}
 	if (p->gen != gen) {
-		/* A new generation: every line is new to the client. */
+		/* A new generation: every line is new to the client, and
+		 * growth counts from here. */
 		p->n = 0;
 		p->gen = gen;
+		p->mark_base = base;
+		p->mark_at = now;
 	}
 	p->seen = 1;
 	return p;
+}
+
+/* Measure pane P's growth up to BASE at NOW: a flood when it grew by
+ * HISTORY_FEED_FLOOD_LINES since a mark at most FLOOD_MS old (after a
+ * quiet spell the mark is older: one burst of output is no flood, a
+ * stream of them is one from its second pass). */
+static void feed_growth(struct history_feed *f, struct hf_pane *p, uint64_t base, uint64_t now)
+{
+	if (base < p->mark_base || now < p->mark_at) {
+		/* Cleared or reflowed (a new generation), or a clock step. */
+		p->mark_base = base;
+		p->mark_at = now;
+		return;
+	}
+	if (base - p->mark_base >= HISTORY_FEED_FLOOD_LINES &&
+	    now - p->mark_at <= HISTORY_FEED_FLOOD_MS) {
+		f->grew = 1;
+		f->grew_at = now;
+		p->mark_base = base;
+		p->mark_at = now;
+	} else if (now - p->mark_at >= HISTORY_FEED_FLOOD_MS) {
+		p->mark_base = base;
+		p->mark_at = now;
+	}
 }
 
 static void feed_sweep(struct history_feed *f)
@@ -283,23 +324,43 @@ static void feed_sweep(struct history_feed *f)
 	}
 }
 
+int history_feed_flood(const struct history_feed *f)
+{
+	return f->flood;
+}
+
+uint64_t history_feed_wake(const struct history_feed *f)
+{
+	uint64_t end = f->grew_at + HISTORY_FEED_FLOOD_MS;
+
+	return f->flood && f->grew && end > f->now ? end : UINT64_MAX;
+}
+
 size_t history_feed_update(struct history_feed *f, struct history_stream *stream,
     const uint32_t *ids, size_t nids, history_feed_lookup lookup, void *arg,
-    const struct history_wants *wants, unsigned limit, int live_busy)
+    const struct history_wants *wants, unsigned limit, int live_busy, uint64_t now)
 {
-	size_t window = live_busy ? HISTORY_FEED_BUSY_WINDOW : HISTORY_FEED_WINDOW;
-	size_t added = 0, idle = 0, k;
+	size_t window, added = 0, idle = 0, k;
 
 	limit = RMUX_MIN(limit, HISTORY_LIMIT_MAX);
+	f->now = now;
 	for (size_t i = 0; i < f->npanes; i++)
 		f->pane[i].seen = 0;
 	for (size_t i = 0; i < nids; i++) {
 		struct history_feed_source src;
 
 		if (lookup(arg, ids[i], &src))
-			(void)feed_pane(f, ids[i], src.gen);
+			feed_growth(f, feed_pane(f, ids[i], src.gen, src.base, now), src.base, now);
 	}
 	feed_sweep(f);
+	/* In a flood until the growth has stopped and the live view caught
+	 * up; a flood never starts from an unacknowledged live view alone
+	 * (a typed command's echo is not one). */
+	if (f->grew && now >= f->grew_at && now - f->grew_at < HISTORY_FEED_FLOOD_MS)
+		f->flood = 1;
+	else if (!live_busy)
+		f->flood = 0;
+	window = live_busy || f->flood ? HISTORY_FEED_BUSY_WINDOW : HISTORY_FEED_WINDOW;
 	if (!f->limit_sent || f->limit != limit) {
 		if (history_stream_add_limit(stream, limit) != 0)
 			return 0;
@@ -319,9 +380,9 @@ size_t history_feed_update(struct history_feed *f, struct history_stream *stream
 
 		k = (k + 1) % nids;
 		if (lookup(arg, id, &src)) {
-			p = feed_pane(f, id, src.gen);
+			p = feed_pane(f, id, src.gen, src.base, now);
 			n = pane_next(p, stream, &src, wants != NULL ? history_wants_find(wants, id) : NULL,
-			    limit, live_busy);
+			    limit, live_busy, f->flood);
 		}
 		if (n == 0)
 			idle++;

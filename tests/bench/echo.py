@@ -2,7 +2,8 @@
 """echo.py — how typing feels over a slow lossy link, rmux beside mosh.
 
     echo.py [BUILD-DIR] [--delay 100] [--loss 10] [--only rmux,mosh]
-            [--chars 100] [--predict adaptive]
+            [--chars 100] [--predict adaptive] [--rounds 5] [--no-typing]
+            [--trace DIR]
 
 Each system runs a plain shell (/bin/sh) behind the impairment relay
 (DELAY ms each way, LOSS % each way, the same seed for both) and its real
@@ -15,13 +16,20 @@ is polled with capture-pane. Printed per system:
   * wrong characters: samples of the typed row that are not what was typed
     so far, and the longest time a wrong row stayed (target: under one
     round trip);
-  * Ctrl-C during `seq 1 999999999`: the time to a fresh prompt, the
-    median of three (issue 5).
+  * Ctrl-C during `seq 1 999999999` (2 s plus a seeded random part of
+    up to a round trip after it started: the same waits for every system):
+    the time to a fresh prompt, ROUNDS times each (issue 5): median, min
+    and max, and every sample. All systems are up at once and their rounds alternate
+    (rmux, mosh, mosh, rmux, ...), so a slow moment of the machine falls
+    on both alike. --no-typing measures Ctrl-C alone. --trace DIR keeps
+    the relay's per-datagram trace of each system (DIR/rmux, DIR/mosh) and
+    prints when each Ctrl-C went on the relay's clock (within a few ms).
 The keys' own cost (a tmux command and a capture, a few ms) is in every
 figure of both systems alike. Figures, not a test."""
 
 import argparse
 import os
+import random
 import re
 import shutil
 import statistics
@@ -34,7 +42,7 @@ from benchlib import run
 
 LINE = 25
 GAP = 0.1
-CTRL_C_ROUNDS = 3
+CTRL_C_ROUNDS = 5
 
 
 class Pane:
@@ -67,13 +75,14 @@ class Pane:
         run(self.base + ["kill-server"], self.env, check=False)
 
 
-def start_relay(exe, tmp, to_port, delay, loss):
-    port_file = os.path.join(tmp, "relay-port")
+def start_relay(exe, tmp, to_port, delay, loss, name, trace=None):
+    port_file = os.path.join(tmp, "relay-port-" + name)
     if os.path.exists(port_file):
         os.unlink(port_file)
     proc = subprocess.Popen([exe, "--listen", "127.0.0.1:0", "--to", "127.0.0.1:%d" % to_port,
                              "--port-file", port_file, "--seed", "7", "--loss", str(loss),
-                             "--delay", str(delay), "--time-limit", "900", "--quiet"])
+                             "--delay", str(delay), "--time-limit", "900", "--quiet"] +
+                            (["--trace", trace] if trace else []))
     end = time.monotonic() + 10
     while not (os.path.exists(port_file) and open(port_file).read().strip()):
         if time.monotonic() > end:
@@ -172,35 +181,80 @@ def typing(pane, chars, rtt):
     return times, wrong
 
 
-def interrupt(pane, status_rows, rtt):
+def interrupt(pane, status_rows, rtt, wait_s, started=None):
+    """Seconds from Ctrl-C, WAIT_S after `seq` started, to the prompt; with
+    STARTED (the relay's start) also print when the key went, for reading
+    the relay's trace."""
     pane.keys("clear", "Enter")
     time.sleep(rtt + 1)
     pane.keys("seq 1 999999999", "Enter")
-    time.sleep(2)
+    time.sleep(wait_s)
     t0 = time.monotonic()
     pane.keys("C-c")
     wait("prompt after Ctrl-C", lambda: prompt_last(pane, status_rows), limit=120)
-    return time.monotonic() - t0
+    t1 = time.monotonic()
+    if started is not None:
+        print("trace: Ctrl-C at %.0f ms, prompt seen at %.0f ms of the relay's clock" % (
+            (t0 - started) * 1000, (t1 - started) * 1000))
+    return t1 - t0
 
 
-def measure(system, relay_exe, tmp, env, delay, loss, chars):
-    pane = Pane(env, "echo%d%s" % (os.getpid(), system.name))
-    port = system.start()
-    relay, rport = start_relay(relay_exe, tmp, port, delay, loss)
+class Running:
+    """One system up behind its relay, its client in a pane."""
+
+    def __init__(self, system, relay_exe, tmp, env, delay, loss, trace=None):
+        self.system = system
+        self.pane = Pane(env, "echo%d%s" % (os.getpid(), system.name))
+        self.relay = None
+        port = system.start()
+        try:
+            # The relay's trace counts ms from about this moment.
+            self.started = time.monotonic()
+            self.relay, rport = start_relay(relay_exe, tmp, port, delay, loss, system.name,
+                                            None if trace is None else
+                                            os.path.join(trace, system.name))
+            self.pane.start(system.client(rport))
+            wait("prompt", lambda: prompt_last(self.pane, system.status_rows), limit=30,
+                 step=0.1)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        self.pane.kill()
+        if self.relay is not None:
+            self.relay.terminate()
+            self.relay.wait()
+        self.system.stop()
+
+
+def measure(systems, relay_exe, tmp, env, delay, loss, chars, rounds, trace=None):
+    """{name: (typing times, wrong rows, Ctrl-C samples)}: typing one
+    system after the other, then the Ctrl-C rounds alternating."""
+    rtt = 2 * delay / 1000.0
+    up = []
+    out = {}
     try:
-        pane.start(system.client(rport))
-        wait("prompt", lambda: prompt_last(pane, system.status_rows), limit=30, step=0.1)
+        for system in systems:
+            up.append(Running(system, relay_exe, tmp, env, delay, loss, trace))
         time.sleep(1)
-        rtt = 2 * delay / 1000.0
-        times, wrong = typing(pane, chars, rtt)
-        ctrl_c = statistics.median(interrupt(pane, system.status_rows, rtt)
-                                   for _ in range(CTRL_C_ROUNDS))
-        return times, wrong, ctrl_c
+        for r in up:
+            out[r.system.name] = (typing(r.pane, chars, rtt) if chars > 0 else ([], [])) + ([],)
+        # The key waits for the client's next frame, whose phase against
+        # the flood's frames is fixed by the time since `seq` started: a
+        # fixed wait would measure one phase. Each round draws its own
+        # (seeded, the same for every system).
+        waits = [2 + random.Random(7 + i).uniform(0, rtt) for i in range(rounds)]
+        for i in range(rounds):
+            for r in (up if i % 2 == 0 else reversed(up)):
+                if trace is not None:
+                    print("%s round %d" % (r.system.name, i))
+                out[r.system.name][2].append(interrupt(r.pane, r.system.status_rows, rtt,
+                                                       waits[i], r.started if trace else None))
+        return out
     finally:
-        pane.kill()
-        relay.terminate()
-        relay.wait()
-        system.stop()
+        for r in up:
+            r.stop()
         time.sleep(0.3)
 
 
@@ -212,6 +266,12 @@ def main():
     ap.add_argument("--only", default="rmux,mosh")
     ap.add_argument("--chars", type=int, default=100)
     ap.add_argument("--predict", default="adaptive")
+    ap.add_argument("--rounds", type=int, default=CTRL_C_ROUNDS,
+                    help="Ctrl-C samples per system")
+    ap.add_argument("--no-typing", action="store_true", help="measure Ctrl-C only")
+    ap.add_argument("--trace", metavar="DIR",
+                    help="keep the relay's per-datagram trace of each system in DIR "
+                    "and print when each Ctrl-C went")
     opts = ap.parse_args()
     found = benchlib.setup(opts.build, "rmux-echo-")
     if found is None:
@@ -225,11 +285,10 @@ def main():
             systems.append(Mosh(env))
         else:
             print("skipping %s: not available" % s)
-    results = {}
+    chars = 0 if opts.no_typing else opts.chars
     try:
-        for system in systems:
-            results[system.name] = measure(system, relay, tmp, env, opts.delay, opts.loss,
-                                           opts.chars)
+        results = measure(systems, relay, tmp, env, opts.delay, opts.loss, chars,
+                          max(1, opts.rounds), opts.trace)
     except (RuntimeError, subprocess.TimeoutExpired) as e:
         print("echo: %s" % e)
         return 1
@@ -237,16 +296,26 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     rtt = 2 * opts.delay
     print("echo: 80x24 client in tmux, %d ms round trip, %d%% loss each way, seed 7, "
-          "%d characters in cat" % (rtt, opts.loss, opts.chars))
-    print("%-5s %9s %9s %9s %12s %14s %10s" % ("", "<=60 ms", "median", "p90", "wrong rows",
-                                            "longest wrong", "Ctrl-C"))
+          "%d characters in cat, %d Ctrl-C rounds each" % (rtt, opts.loss, chars,
+                                                           max(1, opts.rounds)))
+    print("%-5s %9s %9s %9s %12s %14s %10s %14s" % (
+        "", "<=60 ms", "median", "p90", "wrong rows", "longest wrong", "Ctrl-C", "min-max"))
     for name, (times, wrong, ctrl_c) in results.items():
-        ms = sorted(t * 1000 for t in times)
-        fast = sum(1 for t in ms if t <= 60) / len(ms)
-        longest = max((b - a for a, b in wrong), default=0.0) * 1000
-        print("%-5s %8.0f%% %6.0f ms %6.0f ms %12d %11.0f ms %7.0f ms" % (
-            name, fast * 100, statistics.median(ms), ms[int(len(ms) * 0.9) - 1], len(wrong),
-            longest, ctrl_c * 1000))
+        cc = sorted(t * 1000 for t in ctrl_c)
+        if times:
+            ms = sorted(t * 1000 for t in times)
+            fast = sum(1 for t in ms if t <= 60) / len(ms)
+            longest = max((b - a for a, b in wrong), default=0.0) * 1000
+            typed = "%8.0f%% %6.0f ms %6.0f ms %12d %11.0f ms" % (
+                fast * 100, statistics.median(ms), ms[max(0, int(len(ms) * 0.9) - 1)],
+                len(wrong), longest)
+        else:
+            typed = "%9s %9s %9s %12s %14s" % ("-", "-", "-", "-", "-")
+        print("%-5s %s %7.0f ms %6.0f-%4.0f ms" % (name, typed, statistics.median(cc), cc[0],
+                                                  cc[-1]))
+    print("Ctrl-C samples in the order taken (ms):")
+    for name, (_, _, ctrl_c) in results.items():
+        print("  %-5s %s" % (name, " ".join("%.0f" % (t * 1000) for t in ctrl_c)))
     return 0
 
 

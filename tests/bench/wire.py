@@ -2,7 +2,8 @@
 """wire.py — what the link costs on the wire, rmux beside mosh.
 
     wire.py [BUILD-DIR] [--only rmux,rmux-live,mosh] [--loss 0,10]
-            [--workloads idle,typing,seq,scroll] [--quick]
+            [--workloads idle,typing,seq,scroll] [--quick] [--settle-max S]
+            [--trace DIR]
 
 Each system runs a plain shell (/bin/sh, prompt "$ ") behind the
 impairment relay (tests/tools/relay.c, the same seed for both), and its
@@ -11,6 +12,17 @@ keys are typed into the client as a user would. For each workload the
 relay's counters are read before and after: datagrams and payload bytes in
 each direction (the bytes on the wire add 28 per datagram for IPv4 and
 UDP headers).
+
+Two figures per run: "during", the counters from the start of the
+workload until 2 s after it; and "total", until the link is quiet again
+(at most 4 datagrams in 4 s, i.e. heartbeats only) and, for rmux with
+the mirror, the client's mirror holds the pane's history up to
+client-history-limit (read from the client's $RMUX_MIRROR_DUMP), or
+--settle-max seconds (default 180; a "!" marks a mirror never full): for
+rmux that includes filling the mirror after a flood, which goes on after
+the workload; mosh's total is its during plus whatever it still sent
+settling. The time from the end of "during" to quiet is printed as
+"settle".
 
 Workloads (timings halve with --quick):
   idle    nothing for 20 s (heartbeats, status line);
@@ -26,7 +38,7 @@ switches of the daemon / mosh-server over the period).
 client's mirror of the scrollback (which mosh does not keep); "rmux-live"
 sets client-history-limit 0, the live screen only, like for like with mosh.
 Figures, not a test: a table, then the ratios to mosh of datagrams and
-bytes (target: <= 1). Exit status 0 unless something could not be
+bytes during, and of bytes in total (target: <= 1). Exit status 0 unless something could not be
 measured."""
 
 import argparse
@@ -79,6 +91,9 @@ class Tmux:
     def keys(self, *keys, literal=False):
         run(self.base + ["send-keys", "-t", "c"] + (["-l"] if literal else []) + list(keys),
             self.env)
+
+    def display(self, fmt):
+        return run(self.base + ["display-message", "-p", "-t", "c", fmt], self.env).strip()
 
     def screen(self):
         return run(self.base + ["capture-pane", "-p", "-t", "c"], self.env, check=False)
@@ -140,6 +155,7 @@ class Rmux:
             self.name = "rmux-live"
         self.base = [exe, "-L", "wire%d%s" % (os.getpid(), "" if mirror else "l"),
                      "-f", "/dev/null"]
+        self.dump = os.path.join(tmp, "mirror-" + self.name)
 
     def start(self):
         """Start the server side; returns (port, client command)."""
@@ -155,13 +171,45 @@ class Rmux:
         return int(m.group(1))
 
     def client(self, port):
-        return "RMUX_KEY=%s exec %s connect 127.0.0.1 %d" % (self.key, self.exe, port)
+        # SIGUSR1 makes the client write its history mirror there.
+        return "RMUX_MIRROR_DUMP=%s RMUX_KEY=%s exec %s connect 127.0.0.1 %d" % (
+            self.dump, self.key, self.exe, port)
 
     def server_pid(self):
         return int(run(self.base + ["display-message", "-p", "#{pid}"], self.env).strip())
 
+    def mirror_full(self, client_pid):
+        """Whether the client's mirror holds the pane's history up to the
+        client-history-limit (always with the mirror off)."""
+        if not self.mirror:
+            return True
+        size = int(run(self.base + ["display-message", "-p", "-t", "w", "#{history_size}"],
+                       self.env).strip())
+        limit = int(run(self.base + ["show-options", "-gv", "client-history-limit"],
+                        self.env).strip())
+        if os.path.exists(self.dump):
+            os.unlink(self.dump)
+        os.kill(client_pid, signal.SIGUSR1)
+        end = time.monotonic() + 10
+        while not os.path.exists(self.dump):
+            if time.monotonic() > end:
+                raise RuntimeError("the client wrote no mirror dump")
+            time.sleep(0.02)
+        time.sleep(0.1)  # let the writer finish
+        held = 0
+        with open(self.dump) as f:
+            for line in f:
+                if line.startswith("pane "):
+                    held += int(line.split()[5])
+        return held >= min(size, limit)
+
     def stop(self):
         run(self.base + ["kill-server"], self.env, check=False)
+
+
+def wire(up, down, upb, downb):
+    """Bytes on the wire: payloads plus the headers of every datagram."""
+    return upb + downb + HEADERS * (up + down)
 
 
 def ctx_switches(pid):
@@ -205,8 +253,35 @@ def workload(name, tmux, scale, scroller, pid):
     return None
 
 
-def measure(system, relay_exe, tmp, loss, names, scale, scroller, env, trace):
-    """{workload: (counters delta, wake-ups)} for one system at one loss."""
+QUIET_WINDOW = 4.0   # s: a link is quiet with at most QUIET_DATAGRAMS in this long
+QUIET_DATAGRAMS = 4
+
+
+def settle(relay, limit, full):
+    """Wait until the link is quiet (heartbeats only) and FULL() (None:
+    nothing to wait for) says the client's mirror holds what it should;
+    returns the counters when the last activity before the quiet spell
+    was seen, the seconds that took, and whether the mirror was full."""
+    start = time.monotonic()
+    seen = [(start, relay.counters())]
+    while True:
+        time.sleep(0.5)
+        now, c = time.monotonic(), relay.counters()
+        seen.append((now, c))
+        # The newest sample at least QUIET_WINDOW old: how much since?
+        old = [x for x in seen if x[0] <= now - QUIET_WINDOW]
+        if old:
+            t0, c0 = old[-1]
+            if (c[0] + c[1]) - (c0[0] + c0[1]) <= QUIET_DATAGRAMS and (
+                    full is None or full()):
+                return c0, t0 - start, True
+        if now - start > limit:
+            return c, now - start, full is None or full()
+
+
+def measure(system, relay_exe, tmp, loss, names, scale, scroller, env, trace, settle_max):
+    """{workload: (counters during, counters total, settle s, wake-ups)}
+    for one system at one loss."""
     tmux = Tmux(env, "wire%d%s" % (os.getpid(), system.name))
     out = {}
     for name in names:
@@ -220,7 +295,13 @@ def measure(system, relay_exe, tmp, loss, names, scale, scroller, env, trace):
             before = relay.counters()
             wakes = workload(name, tmux, scale, scroller, system.server_pid())
             after = relay.counters()
-            out[name] = ([a - b for a, b in zip(after, before)], wakes)
+            full = None
+            if isinstance(system, Rmux):
+                pid = int(tmux.display("#{pane_pid}"))
+                full = lambda: system.mirror_full(pid)
+            quiet, secs, filled = settle(relay, settle_max, full)
+            out[name] = ([a - b for a, b in zip(after, before)],
+                         [a - b for a, b in zip(quiet, before)], secs, wakes, filled)
         finally:
             tmux.kill()
             relay.stop()
@@ -236,6 +317,8 @@ def main():
     ap.add_argument("--loss", default="0,10")
     ap.add_argument("--workloads", default="idle,typing,seq,scroll")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--settle-max", type=float, default=180.0, metavar="S",
+                    help="longest wait for the link to go quiet after a workload")
     ap.add_argument("--trace", metavar="DIR",
                     help="keep the relay's per-datagram trace of each run in DIR")
     opts = ap.parse_args()
@@ -265,7 +348,8 @@ def main():
         for loss in losses:
             for system in systems:
                 results[(system.name, loss)] = measure(system, relay, tmp, loss, names, scale,
-                                                       scroller, env, opts.trace)
+                                                       scroller, env, opts.trace,
+                                                       opts.settle_max)
     except (RuntimeError, subprocess.TimeoutExpired) as e:
         print("wire: %s" % e)
         return 1
@@ -274,30 +358,36 @@ def main():
 
     print("wire: 80x24 client in tmux, relay loss per direction as shown, seed 7%s" %
           (", quick" if opts.quick else ""))
-    print("%-7s %4s %-9s %8s %10s %8s %10s %10s %7s" % (
-        "work", "loss", "", "up dg", "up B", "down dg", "down B", "wire B", "wakes"))
+    print("%-7s %4s %-9s %8s %10s %8s %10s %10s %10s %7s %7s" % (
+        "work", "loss", "", "up dg", "up B", "down dg", "down B", "wire B", "total B",
+        "settle", "wakes"))
     for loss in losses:
         for name in names:
             for system in systems:
-                (up, down, upb, downb), wakes = results[(system.name, loss)][name]
-                print("%-7s %3d%% %-9s %8d %10d %8d %10d %10d %7s" % (
-                    name, loss, system.name, up, upb, down, downb,
-                    upb + downb + HEADERS * (up + down), "-" if wakes is None else wakes))
+                ((up, down, upb, downb), total, secs, wakes,
+                 filled) = results[(system.name, loss)][name]
+                print("%-7s %3d%% %-9s %8d %10d %8d %10d %10d %10d%s %6.1fs %7s" % (
+                    name, loss, system.name, up, upb, down, downb, wire(up, down, upb, downb),
+                    wire(*total), " " if filled else "!", secs, "-" if wakes is None else wakes))
+    print("(up/down/wire B: during the workload and 2 s after; total B: until the link is "
+          "quiet and rmux's mirror full, incl. the mirror fill, ! where it never was; "
+          "settle: how long that took)")
     have = [s.name for s in systems]
     for mine in ("rmux", "rmux-live"):
         if mine not in have or "mosh" not in have:
             continue
-        print("ratios %s/mosh (target <= 1): datagrams, wire bytes%s" % (
-            mine, " (with the history mirror filling)" if mine == "rmux" else
-            " (client-history-limit 0: the live screen only, as mosh)"))
+        print("ratios %s/mosh (target <= 1): datagrams during, wire bytes during, "
+              "wire bytes total%s" % (
+                  mine, " (history mirror on, total incl. mirror fill)" if mine == "rmux" else
+                  " (client-history-limit 0: the live screen only, as mosh)"))
         for loss in losses:
             for name in names:
-                (ru, rd, rub, rdb), _ = results[(mine, loss)][name]
-                (mu, md, mub, mdb), _ = results[("mosh", loss)][name]
-                rw = rub + rdb + HEADERS * (ru + rd)
-                mw = mub + mdb + HEADERS * (mu + md)
-                print("  %-7s %3d%%  %6.2f %6.2f" % (name, loss, (ru + rd) / max(1, mu + md),
-                                                    rw / max(1, mw)))
+                (ru, rd, rub, rdb), rt = results[(mine, loss)][name][:2]
+                (mu, md, mub, mdb), mt = results[("mosh", loss)][name][:2]
+                print("  %-7s %3d%%  %6.2f %6.2f %6.2f" % (
+                    name, loss, (ru + rd) / max(1, mu + md),
+                    wire(ru, rd, rub, rdb) / max(1, wire(mu, md, mub, mdb)),
+                    wire(*rt) / max(1, wire(*mt))))
     return 0
 
 

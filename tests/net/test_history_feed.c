@@ -3,7 +3,8 @@
  * decoding into a mirror (mirror.h) with acknowledgements simulated by
  * subtract: the order of chunks (want, newest, idle), the window of
  * unacknowledged bytes, the limit, generations, panes hidden and shown,
- * and that every line arrives exactly once. */
+ * that every line arrives exactly once, and that the feed gives way to
+ * a flood on the live screen (but not to a typed command). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -159,6 +160,16 @@ static void deliver(struct client *c, struct history_stream *stream)
 	history_stream_free(got);
 }
 
+/* The daemon's clock: a second per pass unless a test says otherwise, so
+ * the growth between passes is never a flood by accident. */
+static uint64_t clock_ms;
+
+static uint64_t tick(void)
+{
+	clock_ms += 1000;
+	return clock_ms;
+}
+
 /* Run passes (each delivered and acknowledged) until nothing is added;
  * returns the passes. */
 static unsigned run(struct history_feed *feed, struct history_stream *stream, struct fake *f,
@@ -171,7 +182,7 @@ static unsigned run(struct history_feed *feed, struct history_stream *stream, st
 		ids[i] = f->pane[i].id;
 	for (;;) {
 		size_t added = history_feed_update(feed, stream, ids, f->n, fake_lookup, f, w, limit,
-		    busy);
+		    busy, tick());
 
 		assert_true(history_stream_wire(stream) <
 		    (size_t)(busy ? HISTORY_FEED_BUSY_WINDOW : HISTORY_FEED_WINDOW) + 2 * 1024);
@@ -195,12 +206,13 @@ static void test_newest_first_all_once(void **state)
 
 	client_init(&c, 50000);
 	/* One pass: the limit first, then the newest lines, within the window. */
-	assert_true(history_feed_update(feed, stream, ids, 1, fake_lookup, &f, NULL, 50000, 0) > 0);
+	assert_true(history_feed_update(feed, stream, ids, 1, fake_lookup, &f, NULL, 50000, 0,
+	    tick()) > 0);
 	assert_true(history_stream_wire(stream) >= HISTORY_FEED_WINDOW);
 	assert_true(history_stream_wire(stream) < HISTORY_FEED_WINDOW + 2 * 1024);
 	/* The window is full: nothing more until acknowledged. */
-	assert_int_equal(history_feed_update(feed, stream, ids, 1, fake_lookup, &f, NULL, 50000, 0),
-	    0);
+	assert_int_equal(history_feed_update(feed, stream, ids, 1, fake_lookup, &f, NULL, 50000, 0,
+	    tick()), 0);
 	deliver(&c, stream);
 	assert_int_equal(c.limits, 1);
 	assert_int_equal(c.limit, 50000);
@@ -260,7 +272,7 @@ static void test_want_first(void **state)
 
 	client_init(&c, 50000);
 	history_wants_set(w, &one, 1);
-	history_feed_update(feed, stream, ids, 1, fake_lookup, &f, w, 50000, 0);
+	history_feed_update(feed, stream, ids, 1, fake_lookup, &f, w, 50000, 0, tick());
 	deliver(&c, stream);
 	assert_int_equal(c.order[0], 1000);
 	for (uint64_t l = 1000 - 24; l < 1000 + 48; l++)
@@ -272,7 +284,7 @@ static void test_want_first(void **state)
 	one.gen = 2;
 	history_wants_set(w, &one, 1);
 	client_init(&c2, 50000);
-	history_feed_update(feed2, stream2, ids, 1, fake_lookup, &f, w, 50000, 0);
+	history_feed_update(feed2, stream2, ids, 1, fake_lookup, &f, w, 50000, 0, tick());
 	deliver(&c2, stream2);
 	assert_int_equal(c2.first_last, 19999);
 	history_feed_free(feed2);
@@ -347,6 +359,151 @@ static void test_limit_gen_panes(void **state)
 	client_free(&c);
 }
 
+/* One pass at NOW, delivered and acknowledged; the lines added. In a
+ * flood the window is the busy one. */
+static size_t step(struct history_feed *feed, struct history_stream *stream, struct fake *f,
+    struct client *c, const struct history_wants *w, unsigned limit, int busy, uint64_t now)
+{
+	uint32_t ids[4];
+	size_t added;
+
+	for (size_t i = 0; i < f->n; i++)
+		ids[i] = f->pane[i].id;
+	added = history_feed_update(feed, stream, ids, f->n, fake_lookup, f, w, limit, busy, now);
+	if (history_feed_flood(feed))
+		assert_true(history_stream_wire(stream) <
+		    (size_t)HISTORY_FEED_BUSY_WINDOW + 2 * 1024);
+	deliver(c, stream);
+	return added;
+}
+
+/* Output: LINES more lines scroll into pane P's history, which holds at
+ * most CAP. */
+static void grow(struct fake_pane *p, uint64_t lines, uint32_t cap)
+{
+	p->base += lines;
+	p->size = (uint32_t)RMUX_MIN(p->base, (uint64_t)cap);
+}
+
+/* A flood (`seq`): nothing is sent while the pane's history grows fast,
+ * except the lines copy mode wants; the flood lasts until the growth has
+ * stopped for HISTORY_FEED_FLOOD_MS and the live view is acknowledged;
+ * then the newest lines go first and only those within the limit. */
+static void test_flood(void **state)
+{
+	(void)state;
+	struct fake f = { .pane = { { 1, 0, 5000, 5000, 24, 0 } }, .n = 1 };
+	struct history_feed *feed = history_feed_create();
+	struct history_stream *stream = history_stream_create();
+	struct history_wants *w = history_wants_create();
+	static struct client c;
+	const unsigned limit = 20000;
+	uint64_t t = tick(), stopped, base;
+	size_t before;
+
+	client_init(&c, limit);
+	assert_true(step(feed, stream, &f, &c, NULL, limit, 0, t) > 0);
+	assert_int_equal(history_feed_flood(feed), 0);
+	before = c.norder;
+	/* 500 lines every 10 ms, the live view never acknowledged. */
+	for (int i = 0; i < 200; i++) {
+		t += 10;
+		grow(&f.pane[0], 500, 100000);
+		assert_int_equal(step(feed, stream, &f, &c, NULL, limit, 1, t), 0);
+		assert_int_equal(history_feed_flood(feed), 1);
+	}
+	assert_int_equal(c.norder, before);
+	/* Copy mode at the top of the limit: its page still comes. */
+	struct history_want one = { 1, 0, f.pane[0].base - limit + 100 };
+	history_wants_set(w, &one, 1);
+	for (int i = 0; i < 3; i++) {
+		t += 10;
+		grow(&f.pane[0], 500, 100000);
+		one.line += 500;
+		history_wants_set(w, &one, 1);
+		assert_true(step(feed, stream, &f, &c, w, limit, 1, t) > 0);
+		assert_int_equal(history_feed_flood(feed), 1);
+		for (uint64_t l = one.line; l < one.line + 24; l++)
+			assert_non_null(mirror_get(c.m, 1, 0, l, NULL));
+	}
+	t += 10;
+	grow(&f.pane[0], 500, 100000);
+	assert_int_equal(step(feed, stream, &f, &c, NULL, limit, 1, t), 0);
+	stopped = t;
+	base = f.pane[0].base;
+	/* The growth stopped: still a flood for FLOOD_MS, and a pass is due
+	 * when that ends. */
+	t = stopped + HISTORY_FEED_FLOOD_MS / 2;
+	assert_int_equal(step(feed, stream, &f, &c, NULL, limit, 0, t), 0);
+	assert_int_equal(history_feed_flood(feed), 1);
+	assert_int_equal(history_feed_wake(feed), stopped + HISTORY_FEED_FLOOD_MS);
+	/* Then until the live view's last state is acknowledged. */
+	t = stopped + HISTORY_FEED_FLOOD_MS + 10;
+	assert_int_equal(step(feed, stream, &f, &c, NULL, limit, 1, t), 0);
+	assert_int_equal(history_feed_flood(feed), 1);
+	assert_int_equal(history_feed_wake(feed), UINT64_MAX);
+	before = c.norder;
+	t += 10;
+	assert_true(step(feed, stream, &f, &c, NULL, limit, 0, t) > 0);
+	assert_int_equal(history_feed_flood(feed), 0);
+	assert_int_equal(history_feed_wake(feed), UINT64_MAX);
+	/* Newest first: the first chunk after the flood ends at the screen. */
+	size_t newest = before;
+	while (newest < c.norder && newest < before + HISTORY_CHUNK_LINES_MAX &&
+	    c.order[newest] != base - 1)
+		newest++;
+	assert_true(newest < c.norder && c.order[newest] == base - 1);
+	run(feed, stream, &f, &c, NULL, limit, 0);
+	assert_int_equal(mirror_count(c.m, 1), limit);
+	/* Nothing sent after the flood fell outside the limit, none twice. */
+	assert_true(c.norder - before <= limit);
+	for (size_t i = before; i < c.norder; i++)
+		assert_true(c.order[i] >= base - limit && c.order[i] < base);
+	history_wants_free(w);
+	history_feed_free(feed);
+	history_stream_free(stream);
+	client_free(&c);
+}
+
+/* A typed command is no flood: its echo leaves the live view
+ * unacknowledged for a round trip and adds a line or two, and the new
+ * lines keep coming; so does one burst of output after a quiet spell. A
+ * second burst within FLOOD_MS makes a flood. */
+static void test_typing_not_flood(void **state)
+{
+	(void)state;
+	struct fake f = { .pane = { { 1, 0, 3000, 3000, 24, 0 } }, .n = 1 };
+	struct history_feed *feed = history_feed_create();
+	struct history_stream *stream = history_stream_create();
+	static struct client c;
+	uint64_t t;
+
+	client_init(&c, 50000);
+	run(feed, stream, &f, &c, NULL, 50000, 0);
+	assert_int_equal(mirror_count(c.m, 1), 3000);
+	t = tick();
+	for (int i = 0; i < 50; i++) {
+		t += 100;
+		grow(&f.pane[0], 1 + (unsigned)(i & 1), 100000);
+		assert_true(step(feed, stream, &f, &c, NULL, 50000, 1, t) > 0);
+		assert_int_equal(history_feed_flood(feed), 0);
+		assert_non_null(mirror_get(c.m, 1, 0, f.pane[0].base - 1, NULL));
+	}
+	t += 5000;
+	grow(&f.pane[0], 300, 100000);
+	assert_true(step(feed, stream, &f, &c, NULL, 50000, 1, t) > 0);
+	assert_int_equal(history_feed_flood(feed), 0);
+	assert_non_null(mirror_get(c.m, 1, 0, f.pane[0].base - 1, NULL));
+	t += HISTORY_FEED_FLOOD_MS / 5;
+	grow(&f.pane[0], 300, 100000);
+	assert_int_equal(step(feed, stream, &f, &c, NULL, 50000, 1, t), 0);
+	assert_int_equal(history_feed_flood(feed), 1);
+	assert_null(mirror_get(c.m, 1, 0, f.pane[0].base - 1, NULL));
+	history_feed_free(feed);
+	history_stream_free(stream);
+	client_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +511,8 @@ int main(void)
 		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_want_first),
 		cmocka_unit_test(test_limit_gen_panes),
+		cmocka_unit_test(test_flood),
+		cmocka_unit_test(test_typing_not_flood),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

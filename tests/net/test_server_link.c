@@ -202,6 +202,28 @@ static int has_line(struct client *c, const void *arg)
 	return 0;
 }
 
+/* The shell's prompt ("$ " or, for root, "# ") is on the active pane.
+ * Keys typed before it are echoed by the terminal before the prompt is
+ * drawn, and the command's output then shares the prompt's line. */
+static int has_prompt(struct client *c, const void *arg)
+{
+	const struct view *v = client_view(c);
+	char text[4096];
+
+	(void)arg;
+	for (size_t i = 0; i < v->npanes; i++) {
+		if (v->pane[i].id != v->active_pane)
+			continue;
+		for (unsigned y = 0; y < v->pane[i].rows; y++) {
+			link_row_text(&v->pane[i], y, text, sizeof text);
+			if (strcmp(text, "$") == 0 || strcmp(text, "#") == 0 ||
+			    strcmp(text, "$ ") == 0 || strcmp(text, "# ") == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 struct size_want {
 	unsigned cols, rows;
 };
@@ -276,6 +298,7 @@ static void test_direct(void **state)
 	start_session("s");
 	client_open(&c, "s", NULL);
 	assert_int_equal(input_stream_add_resize(client_input(&c), 100, 30), 0);
+	assert_true(client_run(&c, WAIT_MS, has_prompt, NULL));
 	client_type(&c, "echo hel''lo\r");
 	assert_true(client_run(&c, WAIT_MS, has_line, "hello"));
 	assert_true(client_run(&c, WAIT_MS, has_size, &want));
@@ -365,6 +388,7 @@ static void test_garbage(void **state)
 
 	start_session("g");
 	client_open(&c, "g", NULL);
+	assert_true(client_run(&c, WAIT_MS, has_prompt, NULL));
 	client_type(&c, "echo one''\r");
 	assert_true(client_run(&c, WAIT_MS, has_line, "one"));
 	assert_true(c.lastlen > 8);
@@ -445,6 +469,7 @@ static void test_timeout(void **state)
 	start_session("t");
 	assert_int_equal(rmux(NULL, "set-option", "-s", "connection-timeout", "1", (char *)NULL), 0);
 	client_open(&c, "t", NULL);
+	assert_true(client_run(&c, WAIT_MS, has_prompt, NULL));
 	client_type(&c, "echo alive''\r");
 	assert_true(client_run(&c, WAIT_MS, has_line, "alive"));
 	/* Silent for three times the timeout: the daemon forgets us. */
@@ -1238,6 +1263,7 @@ static void test_flood(void **state)
 	start_session("f");
 	client_open(&c, "f", NULL);
 	assert_int_equal(input_stream_add_resize(client_input(&c), 100, 30), 0);
+	assert_true(client_run(&c, WAIT_MS, has_prompt, NULL));
 	client_type(&c, "echo before''\r");
 	assert_true(client_run(&c, WAIT_MS, has_line, "before"));
 	assert_true(c.nsent > 0);
