@@ -990,26 +990,30 @@ void link_switch(struct link_conn *c, struct session *s)
 	last_busy = time_now_ms();
 }
 
-/* Both are counters in the view (doc/PROTOCOL.md 8.2): a request reaches
- * the client however many views are lost. */
-void link_redraw(struct link_conn *c)
+/* refresh-client and suspend-client are counters in the view
+ * (doc/PROTOCOL.md 8.2): a request reaches the client however many views
+ * are lost. */
+static void client_request(struct link_conn *c, int suspend)
 {
 	struct view *v = transport_current_state(c->t);
 
 	if (c->detached)
 		return;
-	view_set_redraws(v, v->redraws + 1);
+	if (suspend)
+		view_set_suspends(v, v->suspends + 1);
+	else
+		view_set_redraws(v, v->redraws + 1);
 	last_busy = time_now_ms();
+}
+
+void link_redraw(struct link_conn *c)
+{
+	client_request(c, 0);
 }
 
 void link_suspend(struct link_conn *c)
 {
-	struct view *v = transport_current_state(c->t);
-
-	if (c->detached)
-		return;
-	view_set_suspends(v, v->suspends + 1);
-	last_busy = time_now_ms();
+	client_request(c, 1);
 }
 
 struct session *link_last_session(const struct link_conn *c)
