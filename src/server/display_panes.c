@@ -229,10 +229,18 @@ void display_panes_draw(const struct session *s, const struct pane *p, struct vi
 	px = sx / 2;
 	py = sy / 2;
 	if (sx < len * 6 || sy < DP_DIGIT) {
-		/* No room for the large digits: the number as text. */
-		dp_text(&cv, px - len / 2, py, num, colour);
-		if (letter[0] != '\0' && px - len / 2 + len + 2 <= sx)
-			dp_text(&cv, px - len / 2 + len + 1, py, letter, colour);
+		/* No room for the large digits: the number as text, with a
+		 * space and the letter after it where they fit, centred as a
+		 * whole (as tmux draws it). */
+		unsigned llen = letter[0] != '\0', x;
+
+		if (sx >= len + llen + 1) {
+			x = px - (len + llen + 1) / 2;
+			dp_text(&cv, x, py, num, colour);
+			dp_text(&cv, x + len, py, " ", colour);
+			dp_text(&cv, x + len + 1, py, letter, colour);
+		} else
+			dp_text(&cv, px - len / 2, py, num, colour);
 	} else {
 		unsigned x0 = px - len * 3, y0 = py - 2;
 

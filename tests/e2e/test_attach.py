@@ -1005,7 +1005,10 @@ def case_display_panes():
         wait_for("tmux attached", lambda: attached_ok("ref") and subprocess.run(
             ["tmux", "-L", tname, "has", "-t", "dp"], capture_output=True, env=ENV).returncode == 0)
         for args in (["splitw", "-h", "-t", "dp", "cat"], ["splitw", "-v", "-t", "dp", "cat"],
-                     ["splitw", "-v", "-t", "dp:0.0", "cat"], ["selectp", "-t", "dp:0.1"]):
+                     ["splitw", "-v", "-t", "dp:0.0", "cat"],
+                     # Too small for the large digits: the number as text.
+                     ["splitw", "-v", "-l", "3", "-t", "dp:0.3", "cat"],
+                     ["selectp", "-t", "dp:0.1"]):
             rmux(*args)
             subprocess.run(["tmux", "-L", tname] + args, check=True, env=ENV)
         panes = "#{pane_index} #{pane_left},#{pane_top} #{pane_width}x#{pane_height} #{pane_active}"
