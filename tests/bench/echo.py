@@ -181,6 +181,25 @@ def typing(pane, chars, rtt):
     return times, wrong
 
 
+def enter_output(pane, rtt, rounds):
+    """Seconds from Enter to a command's output, ROUNDS times: `echo
+    o$((N*7))` is typed and left to reach the server, then Enter is timed
+    until the output line (not in the typed text) shows."""
+    times = []
+    for i in range(rounds):
+        pane.keys("clear", "Enter")
+        time.sleep(rtt + 0.5)
+        n = 1000 + i
+        pane.keys("echo o$((%d*7))" % n, literal=True)
+        wait("typed command", lambda: any("o$((%d*7))" % n in r for r in pane.rows()))
+        time.sleep(rtt + 0.5)
+        t0 = time.monotonic()
+        pane.keys("Enter")
+        wait("command output", lambda: any(r.strip() == "o%d" % (n * 7) for r in pane.rows()))
+        times.append(time.monotonic() - t0)
+    return times
+
+
 def interrupt(pane, status_rows, rtt, wait_s, started=None):
     """Seconds from Ctrl-C, WAIT_S after `seq` started, to the prompt; with
     STARTED (the relay's start) also print when the key went, for reading
@@ -229,8 +248,9 @@ class Running:
 
 
 def measure(systems, relay_exe, tmp, env, delay, loss, chars, rounds, trace=None):
-    """{name: (typing times, wrong rows, Ctrl-C samples)}: typing one
-    system after the other, then the Ctrl-C rounds alternating."""
+    """{name: (typing times, wrong rows, Ctrl-C samples, Enter to output
+    samples)}: typing and Enter one system after the other, then the
+    Ctrl-C rounds alternating."""
     rtt = 2 * delay / 1000.0
     up = []
     out = {}
@@ -240,6 +260,7 @@ def measure(systems, relay_exe, tmp, env, delay, loss, chars, rounds, trace=None
         time.sleep(1)
         for r in up:
             out[r.system.name] = (typing(r.pane, chars, rtt) if chars > 0 else ([], [])) + ([],)
+            out[r.system.name] += (enter_output(r.pane, rtt, rounds) if chars > 0 else [],)
         # The key waits for the client's next frame, whose phase against
         # the flood's frames is fixed by the time since `seq` started: a
         # fixed wait would measure one phase. Each round draws its own
@@ -300,7 +321,7 @@ def main():
                                                            max(1, opts.rounds)))
     print("%-5s %9s %9s %9s %12s %14s %10s %14s" % (
         "", "<=60 ms", "median", "p90", "wrong rows", "longest wrong", "Ctrl-C", "min-max"))
-    for name, (times, wrong, ctrl_c) in results.items():
+    for name, (times, wrong, ctrl_c, _) in results.items():
         cc = sorted(t * 1000 for t in ctrl_c)
         if times:
             ms = sorted(t * 1000 for t in times)
@@ -313,8 +334,13 @@ def main():
             typed = "%9s %9s %9s %12s %14s" % ("-", "-", "-", "-", "-")
         print("%-5s %s %7.0f ms %6.0f-%4.0f ms" % (name, typed, statistics.median(cc), cc[0],
                                                   cc[-1]))
+    for name, (_, _, _, enter) in results.items():
+        if enter:
+            ms = sorted(t * 1000 for t in enter)
+            print("%-5s Enter to a command's output: median %.0f ms, %.0f-%.0f ms" % (
+                name, statistics.median(ms), ms[0], ms[-1]))
     print("Ctrl-C samples in the order taken (ms):")
-    for name, (_, _, ctrl_c) in results.items():
+    for name, (_, _, ctrl_c, _) in results.items():
         print("  %-5s %s" % (name, " ".join("%.0f" % (t * 1000) for t in ctrl_c)))
     return 0
 

@@ -4,9 +4,10 @@ client runs in its own outer tmux pane of 80x24 with `cat` in its session;
 a key is typed into the outer pane with send-keys and the outer pane is
 polled with capture-pane until the character shows. Prints the median and
 90th percentile of that echo time for rmux attach (local, over loopback
-UDP) and tmux attach, and the time from Ctrl-C during `seq 1 999999999`
-to a fresh prompt. Both are measured the same way, so the polling cost
-(a few ms per capture) is in both.
+UDP) and tmux attach, the time from Enter to a command's output, and the
+time from Ctrl-C during `seq 1 999999999` to a fresh prompt. Both are
+measured the same way, so the polling cost (a few ms per capture) is in
+both.
 
 Usage: bench_attach.py RMUX [ROUNDS]"""
 import os
@@ -81,6 +82,25 @@ def echo_times(name):
     return times
 
 
+def enter_times(name):
+    """Enter to a command's output: `echo o$((N*7))` is typed and shown,
+    then Enter is timed until the output line (which the typed line does
+    not contain) appears."""
+    times = []
+    for i in range(max(ROUNDS // 4, 5)):
+        outer(name, "send-keys", "clear", "Enter")
+        time.sleep(0.2)
+        n = 1000 + i
+        outer(name, "send-keys", "-l", "echo o$((%d*7))" % n)
+        wait(lambda: "echo o$((%d*7))" % n in screen(name))
+        time.sleep(0.05)
+        t0 = time.monotonic()
+        outer(name, "send-keys", "Enter")
+        wait(lambda: "o%d" % (n * 7) in screen(name).replace("o$((", ""))
+        times.append((time.monotonic() - t0) * 1000)
+    return times
+
+
 def interrupt_time(name):
     outer(name, "send-keys", "clear", "Enter")
     time.sleep(0.5)
@@ -103,15 +123,18 @@ def main():
         name, inner = setup(kind)
         try:
             e = echo_times(name)
+            r = enter_times(name)
             c = interrupt_time(name)
-            results[kind] = (statistics.median(e), sorted(e)[int(len(e) * 0.9) - 1], c)
+            results[kind] = (statistics.median(e), sorted(e)[int(len(e) * 0.9) - 1], c,
+                             statistics.median(r))
         finally:
             outer(name, "kill-server")
             run(inner + ["kill-server"])
-    for kind, (med, p90, c) in results.items():
-        print("%-5s echo median %.1f ms, p90 %.1f ms; Ctrl-C to prompt %.0f ms" %
-              (kind, med, p90, c))
-    print("ratio rmux/tmux echo median %.2f" % (results["rmux"][0] / results["tmux"][0]))
+    for kind, (med, p90, c, ent) in results.items():
+        print("%-5s echo median %.1f ms, p90 %.1f ms; Enter to output median %.1f ms; "
+              "Ctrl-C to prompt %.0f ms" % (kind, med, p90, ent, c))
+    print("ratio rmux/tmux echo median %.2f, Enter to output median %.2f" % (
+        results["rmux"][0] / results["tmux"][0], results["rmux"][3] / results["tmux"][3]))
 
 
 if __name__ == "__main__":
