@@ -165,6 +165,9 @@ unsigned transport_srtt_ms(const struct transport *t);
 /* Number of the newest local state sent and acknowledged by the peer. */
 uint64_t transport_sent_num(const struct transport *t);
 uint64_t transport_acked_num(const struct transport *t);
+/* A state sent with a change (not a bare ack or heartbeat) is not
+ * acknowledged yet. */
+int transport_unacked_data(const struct transport *t);
 /* 1 once the sequence numbers are used up: the connection must go. */
 int transport_dead(const struct transport *t);
 

@@ -249,6 +249,15 @@ uint64_t transport_acked_num(const struct transport *t)
 	return t->sent[0].num;
 }
 
+int transport_unacked_data(const struct transport *t)
+{
+	for (size_t i = 1; i < t->nsent; i++) {
+		if (t->sent[i].data)
+			return 1;
+	}
+	return 0;
+}
+
 int transport_dead(const struct transport *t)
 {
 	return t->dead;

@@ -266,7 +266,6 @@ int keys_dispatch(struct cmd_ctx *ctx, struct session *s, struct pane **pp, uint
 		return CMD_OK;
 	if (display_panes_key(s, pp, key))
 		return CMD_OK;
-	p = *pp;
 	memset(&kd, 0, sizeof kd);
 	kd.default_table = "root";
 	kd.mode_table = keys_mode_table(p);

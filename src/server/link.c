@@ -78,12 +78,6 @@ struct link_conn {
 	uint32_t hid;
 	struct transport *ht;
 	struct history_feed *feed;
-	/* The live view as last sent with a change, and that state's number:
-	 * the history channel is busy until the client acknowledges it (an
-	 * ack or heartbeat without data is acknowledged only with the
-	 * client's next message, so the numbers alone would keep it busy). */
-	struct view *live_sent;
-	uint64_t live_data_num;
 	struct view_build *vb;
 	int session_id;
 	unsigned cols, rows;
@@ -145,7 +139,6 @@ static void conn_free(struct link_conn *c)
 	transport_free(c->t);
 	transport_free(c->ht);
 	history_feed_free(c->feed);
-	view_free(c->live_sent);
 	view_build_free(c->vb);
 	free(c);
 }
@@ -528,21 +521,6 @@ static void conn_send(struct link_conn *c, uint64_t now)
 	conn_send_one(c->ht, now);
 }
 
-/* After a tick of the live channel that may have sent a new state (its
- * number was BEFORE): whether that state carried a change. */
-static void live_note_sent(struct link_conn *c, uint64_t before)
-{
-	const struct view *v = transport_current_state(c->t);
-
-	if (transport_sent_num(c->t) == before)
-		return;
-	if (c->live_sent != NULL && view_equal(c->live_sent, v))
-		return;
-	view_free(c->live_sent);
-	c->live_sent = view_copy(v);
-	c->live_data_num = transport_sent_num(c->t);
-}
-
 /* The history channel's turn: chunks for the panes the view shows, as
  * the feed's rules allow, then its transport's tick. Live frames go in
  * their own datagrams, first (conn_send). */
@@ -552,7 +530,10 @@ static uint64_t history_pass(struct link_conn *c, struct session *s, uint64_t no
 	uint32_t ids[VIEW_PANES_MAX];
 	size_t n = 0;
 	long long limit = s != NULL ? options_get_number(s->options, "client-history-limit") : 0;
-	int busy = transport_acked_num(c->t) < c->live_data_num;
+	/* Busy while a live change is unacknowledged; an ack or heartbeat
+	 * without data is acknowledged only with the client's next message,
+	 * so the state numbers alone would keep it busy at idle. */
+	int busy = transport_unacked_data(c->t);
 
 	for (size_t i = 0; i < v->npanes && n < VIEW_PANES_MAX; i++)
 		ids[n++] = v->pane[i].id;
@@ -578,7 +559,7 @@ static void pass(uint64_t now)
 
 	for (c = conns; c != NULL; c = next) {
 		struct session *s = session_find_id(c->session_id);
-		uint64_t heard = RMUX_MAX(transport_last_heard(c->t), c->created), w, sent;
+		uint64_t heard = RMUX_MAX(transport_last_heard(c->t), c->created), w;
 		int changed;
 
 		next = c->next;
@@ -623,9 +604,7 @@ static void pass(uint64_t now)
 			last_busy = now;
 		w = echo_update(c, s, changed == 2, now);
 		wake = RMUX_MIN(wake, w);
-		sent = transport_sent_num(c->t);
 		w = transport_tick(c->t, now);
-		live_note_sent(c, sent);
 		wake = RMUX_MIN(wake, w);
 		w = history_pass(c, s, now);
 		conn_send(c, now);

@@ -395,6 +395,36 @@ static void test_ack_now(void **state)
 	sim_free(&m);
 }
 
+/* transport_unacked_data(): a change sent and not acknowledged yet;
+ * heartbeats, which the peer acknowledges only with its next message,
+ * do not count. */
+static void test_unacked_data(void **state)
+{
+	struct sim m;
+	int waiting = 0;
+
+	sim_init(&m, 9, 0);
+	m.delay = 5;
+	sim_run_until(&m, 1000);
+	sim_run_until(&m, m.now + 500);
+	assert_false(transport_unacked_data(m.s));
+	bstr_set(m.s, "frame");
+	sim_run_until(&m, m.now + 20);
+	assert_true(bstr_is(transport_remote_state(m.c), "frame"));
+	assert_true(transport_unacked_data(m.s));
+	sim_run_until(&m, m.now + 500);
+	assert_false(transport_unacked_data(m.s));
+	/* Idle for several heartbeats: never busy, though the newest
+	 * heartbeat often waits for its acknowledgement. */
+	for (int i = 0; i < 100; i++) {
+		sim_run_until(&m, m.now + 100);
+		assert_false(transport_unacked_data(m.s));
+		waiting += transport_acked_num(m.s) < transport_sent_num(m.s);
+	}
+	assert_true(waiting > 0);
+	sim_free(&m);
+}
+
 /* An idle link carries a heartbeat each way at most every 3 s, and not
  * much more often. */
 static void test_heartbeat(void **state)
@@ -1069,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(test_intermediate_skipped),
 		cmocka_unit_test(test_loopback_latency),
 		cmocka_unit_test(test_delayed_ack),
+		cmocka_unit_test(test_unacked_data),
 		cmocka_unit_test(test_heartbeat),
 		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_ack_now),
