@@ -131,7 +131,7 @@ class TmuxMosh(benchlib.Mosh):
 def measure(system, relay_exe, tmp, env, delay, loss, pages):
     pane = echo.Pane(env, "copy%d%s" % (os.getpid(), system.name))
     port = system.start()
-    relay, rport = echo.start_relay(relay_exe, tmp, port, delay, loss)
+    relay, rport = echo.start_relay(relay_exe, tmp, port, delay, loss, system.name)
     try:
         pane.start(system.client(rport))
         echo.wait("prompt", lambda: any(r.rstrip() in ("$", "#") for r in pane.rows()),

@@ -768,7 +768,7 @@ static void echo_run(const char *name, int echoes, uint64_t lat[ECHO_KEYS])
 	assert_int_equal(input_stream_add_resize(client_input(&c), 80, 24), 0);
 	assert_true(client_run(&c, WAIT_MS, all_applied, NULL));
 	for (int i = 0; i < ECHO_KEYS; i++) {
-		struct echo_probe probe;
+		struct echo_probe probe = { 0 };
 		uint64_t t;
 
 		typed[i] = (char)('a' + i);

@@ -258,11 +258,14 @@ static struct display_frame *server_frame(const struct sim *s)
 	return f;
 }
 
+/* Row Y's characters into OUT (COLS + 1 bytes). */
 static void row_text(const struct display_frame *f, unsigned y, char *out)
 {
-	for (unsigned x = 0; x < f->cols; x++)
+	unsigned n = RMUX_MIN(f->cols, (unsigned)COLS);
+
+	for (unsigned x = 0; x < n; x++)
 		out[x] = (char)f->cells[(size_t)y * f->cols + x].ch;
-	out[f->cols] = '\0';
+	out[n] = '\0';
 }
 
 static void assert_frames_equal(const struct display_frame *a, const struct display_frame *b,
